@@ -1,0 +1,12 @@
+/* test_list.h - every test of the runner, in run order. */
+X(status_names)
+X(spec_merge_and_split)
+X(spec_negative_coordinates)
+X(spec_first_fit)
+X(spec_bounded_find_and_allocate)
+X(spec_invalid_input)
+X(spec_strict_reserve)
+X(spec_statistics)
+X(spec_domain)
+X(spec_int64_extremes)
+X(spec_overlaps_and_iteration)
