@@ -76,8 +76,15 @@ static int check_mutation(const ivm *m, int64_t start, int64_t end) {
   return IVM_OK;
 }
 
-static int count_free(void *ud, int64_t start, int64_t end) {
-  *(int64_t *)ud += end - start;
+/* Sums the free points inside a window; spans are clipped to it because
+ * each() also visits spans that stick out of the window. */
+struct covered {
+  int64_t lo, hi, sum;
+};
+
+static int count_covered(void *ud, int64_t start, int64_t end) {
+  struct covered *c = ud;
+  c->sum += ivm__min64(end, c->hi) - ivm__max64(start, c->lo);
   return 0;
 }
 
@@ -94,9 +101,9 @@ int ivm_release(ivm *m, int64_t start, int64_t end, int64_t *changed) {
    * the total fits, every span length fits too. */
   int64_t total = m->ops->total_free(m);
   if (ivm__add_overflows(total, end - start, &sum)) {
-    int64_t covered = 0;
-    m->ops->each(m, start, end, count_free, &covered);
-    if (ivm__add_overflows(total, (end - start) - covered, &sum))
+    struct covered c = {start, end, 0};
+    m->ops->each(m, start, end, count_covered, &c);
+    if (ivm__add_overflows(total, (end - start) - c.sum, &sum))
       return IVM_OVERFLOW;
   }
   return m->ops->release(m, start, end, changed);

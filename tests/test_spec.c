@@ -330,6 +330,17 @@ static void int64_extremes(const struct ivm_ops *ops) {
   expect_spans(m, SPANS({INT64_MIN, INT64_MIN + 3}, {INT64_MAX - 10, INT64_MAX}),
                13);
   ivm_destroy(m);
+
+  /* The exact overflow test counts only the free points inside the window,
+   * not the whole of a span that sticks out of it. */
+  m = make(ops);
+  ASSERT_OK(ivm_release(m, 0, INT64_MAX, NULL));
+  ASSERT_OK(ivm_reserve(m, 5, 6, 0, NULL));
+  ASSERT_STATUS(ivm_release(m, -2, 3, &changed), IVM_OVERFLOW);
+  ASSERT_OK(ivm_release(m, -1, 3, &changed));
+  ASSERT_EQ_I64(changed, 1);
+  expect_spans(m, SPANS({-1, 5}, {6, INT64_MAX}), INT64_MAX);
+  ivm_destroy(m);
 }
 TEST(spec_int64_extremes) { for_each_impl(int64_extremes); }
 
