@@ -6,6 +6,10 @@
 
 static const struct ivm_ops *const registry[] = {
     &ivm__reference_ops,
+    &ivm__boundary_ops,
+    &ivm__treap_ops,
+    &ivm__summary_ops,
+    &ivm__boundary_summary_ops,
 };
 
 size_t ivm_impl_count(void) { return sizeof registry / sizeof registry[0]; }

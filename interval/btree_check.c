@@ -1,0 +1,151 @@
+/* btree_check.c - the span B+-tree's validator and its level-by-level dump.
+ *
+ * The validator recomputes everything the tree stores from the nodes
+ * themselves: spans sorted, disjoint and non-touching inside and across
+ * leaves, each separator key and maximum from the child it describes, node
+ * occupancy, total, count, node counts and the spare pools. Leaf depth is
+ * uniform by construction (a node's kind follows from its level); the node
+ * counts catch a subtree cut short or grafted twice. */
+#include "btree_node.h"
+
+struct audit {
+  const ivm__bt *t;
+  int64_t total, count;
+  size_t leaves, inners;
+  bool any;         /* a span was seen */
+  int64_t prev_end; /* end of the last span seen */
+  char *why;
+  size_t why_len;
+};
+
+static int audit_leaf(struct audit *a, const ivm__bt_leaf *l, bool root,
+                      int64_t *max) {
+  a->leaves++;
+  if (l->n < (root ? 0 : IVM_BT_LEAF_MIN) || l->n > IVM_BT_LEAF_CAP)
+    return ivm__fail(a->why, a->why_len, "a %sleaf holds %d spans",
+                     root ? "root " : "", l->n);
+  *max = 0;
+  for (int i = 0; i < l->n; i++) {
+    int64_t s = l->start[i], e = l->end[i], len;
+    if (s >= e || ivm__sub_overflows(e, s, &len))
+      return ivm__fail(a->why, a->why_len, "span [%lld,%lld) is empty or "
+                       "too long", (long long)s, (long long)e);
+    if (a->any && s <= a->prev_end)
+      return ivm__fail(a->why, a->why_len, "span [%lld,%lld) %s the span "
+                       "before it, ending at %lld", (long long)s, (long long)e,
+                       i ? "overlaps or touches" : "(first of its leaf) meets",
+                       (long long)a->prev_end);
+    if (ivm__add_overflows(a->total, len, &a->total))
+      return ivm__fail(a->why, a->why_len, "the spans sum beyond int64");
+    a->count++;
+    a->any = true;
+    a->prev_end = e;
+    *max = ivm__max64(*max, len);
+  }
+  return IVM_OK;
+}
+
+/* Checks the subtree at x (level `level`) and returns its first start and
+ * longest span length for the parent's entry to be compared with. */
+static int audit_node(struct audit *a, const void *x, int level, int64_t *key,
+                      int64_t *max) {
+  bool root = level == 0;
+  if (level == a->t->height - 1) {
+    const ivm__bt_leaf *l = x;
+    *key = l->n ? l->start[0] : 0;
+    return audit_leaf(a, l, root, max);
+  }
+  const ivm__bt_inner *in = x;
+  a->inners++;
+  if (in->n < (root ? 2 : IVM_BT_INNER_MIN) || in->n > IVM_BT_INNER_CAP)
+    return ivm__fail(a->why, a->why_len, "a %sinner node at level %d has %d "
+                     "children", root ? "root " : "", level, in->n);
+  *max = 0;
+  for (int i = 0; i < in->n; i++) {
+    int64_t k, m;
+    if (!in->child[i])
+      return ivm__fail(a->why, a->why_len, "child %d at level %d is NULL", i,
+                       level);
+    int rc = audit_node(a, in->child[i], level + 1, &k, &m);
+    if (rc != IVM_OK) return rc;
+    if (in->key[i] != k)
+      return ivm__fail(a->why, a->why_len, "key %lld of child %d at level %d "
+                       "but the child starts at %lld", (long long)in->key[i],
+                       i, level, (long long)k);
+    if (in->max[i] != m)
+      return ivm__fail(a->why, a->why_len, "max %lld of child %d at level %d "
+                       "but its longest span is %lld", (long long)in->max[i],
+                       i, level, (long long)m);
+    *max = ivm__max64(*max, m);
+  }
+  *key = in->key[0];
+  return IVM_OK;
+}
+
+static size_t spare_count(const struct ivm__bt_spare *s) {
+  size_t n = 0;
+  for (; s; s = s->next) n++;
+  return n;
+}
+
+int ivm__bt_check(const ivm__bt *t, char *why, size_t why_len) {
+  struct audit a = {.t = t, .why = why, .why_len = why_len};
+  int64_t key, max;
+  if (t->height < 1 || t->height > IVM_BT_MAX_HEIGHT || !t->root)
+    return ivm__fail(why, why_len, "height %d with root %p", t->height,
+                     t->root);
+  int rc = audit_node(&a, t->root, 0, &key, &max);
+  if (rc != IVM_OK) return rc;
+  if (a.total != t->total || a.count != t->count)
+    return ivm__fail(why, why_len, "total %lld count %lld but the leaves hold "
+                     "%lld in %lld spans", (long long)t->total,
+                     (long long)t->count, (long long)a.total,
+                     (long long)a.count);
+  if (a.leaves != t->leaves || a.inners != t->inners)
+    return ivm__fail(why, why_len, "%zu leaves and %zu inner nodes counted "
+                     "but %zu and %zu reachable", t->leaves, t->inners,
+                     a.leaves, a.inners);
+  if (spare_count(t->spare_leaves) != t->nspare_leaves ||
+      spare_count(t->spare_inners) != t->nspare_inners)
+    return ivm__fail(why, why_len, "spare pools hold %zu and %zu nodes, "
+                     "counted %zu and %zu", spare_count(t->spare_leaves),
+                     spare_count(t->spare_inners), t->nspare_leaves,
+                     t->nspare_inners);
+  return IVM_OK;
+}
+
+/* Prints the nodes of level `target` below x, left to right. */
+static void dump_level(const ivm__bt *t, const void *x, int level, int target,
+                       FILE *out) {
+  if (level < target) {
+    const ivm__bt_inner *in = x;
+    for (int i = 0; i < in->n; i++)
+      dump_level(t, in->child[i], level + 1, target, out);
+  } else if (level == t->height - 1) {
+    const ivm__bt_leaf *l = x;
+    fputs(" |", out);
+    for (int i = 0; i < l->n; i++)
+      fprintf(out, " [%lld,%lld)", (long long)l->start[i],
+              (long long)l->end[i]);
+  } else {
+    const ivm__bt_inner *in = x;
+    fputs(" {", out);
+    for (int i = 0; i < in->n; i++)
+      fprintf(out, "%s%lld^%lld", i ? " " : "", (long long)in->key[i],
+              (long long)in->max[i]);
+    fputs("}", out);
+  }
+}
+
+void ivm__bt_dump(const ivm__bt *t, FILE *out) {
+  fprintf(out, "B+-tree: %lld spans, total %lld, height %d, %zu leaves, "
+          "%zu inner nodes, %zu + %zu spare (key^max per child)\n",
+          (long long)t->count, (long long)t->total, t->height, t->leaves,
+          t->inners, t->nspare_leaves, t->nspare_inners);
+  for (int level = 0; level < t->height; level++) {
+    fprintf(out, "  level %d%s:", level,
+            level == t->height - 1 ? " (leaves)" : "");
+    dump_level(t, t->root, 0, level, out);
+    fputc('\n', out);
+  }
+}

@@ -1,0 +1,162 @@
+/* btree_node.h - the node layouts of the span B+-tree and the root-to-leaf
+ * path every operation walks; private to btree*.c.
+ *
+ *   inner:  n | key[0..n)   smallest start below child i
+ *             | max[0..n)   longest span length below child i
+ *             | child[0..n)
+ *   leaf:   n | start[0..n) | end[0..n)     sorted, disjoint, never touching
+ *
+ * A node's kind follows from its level (the leaves are level height - 1), so
+ * nodes carry no tag and every leaf is at the same depth by construction.
+ * Capacities keep a leaf at 8 cache lines of spans and an inner node at 12;
+ * every node but the root holds at least half its capacity. */
+#ifndef IVM_BTREE_NODE_H
+#define IVM_BTREE_NODE_H
+
+#include <stddef.h>
+
+#include "btree.h"
+
+enum {
+  IVM_BT_LEAF_CAP = 32,
+  IVM_BT_LEAF_MIN = IVM_BT_LEAF_CAP / 2,
+  IVM_BT_INNER_CAP = 32,
+  IVM_BT_INNER_MIN = IVM_BT_INNER_CAP / 2,
+  /* With every non-root node at least half full, height h holds at least
+   * 2 * 16^(h-1) spans; 2^64 spans cannot exist, so 17 levels never do. */
+  IVM_BT_MAX_HEIGHT = 17,
+};
+
+typedef struct ivm__bt_leaf {
+  int n;
+  int64_t start[IVM_BT_LEAF_CAP];
+  int64_t end[IVM_BT_LEAF_CAP];
+} ivm__bt_leaf;
+
+typedef struct ivm__bt_inner {
+  int n;
+  int64_t key[IVM_BT_INNER_CAP];
+  int64_t max[IVM_BT_INNER_CAP];
+  void *child[IVM_BT_INNER_CAP];
+} ivm__bt_inner;
+
+/* A node waiting in a spare pool; the pools are singly linked lists. */
+struct ivm__bt_spare {
+  struct ivm__bt_spare *next;
+};
+
+/* A root-to-leaf path: node[0] is the root, node[depth] the leaf, and
+ * node[k + 1] is child idx[k] of node[k]. */
+typedef struct ivm__bt_path {
+  int depth;
+  void *node[IVM_BT_MAX_HEIGHT];
+  int idx[IVM_BT_MAX_HEIGHT];
+} ivm__bt_path;
+
+static inline ivm__bt_leaf *ivm__bt_path_leaf(const ivm__bt_path *p) {
+  return p->node[p->depth];
+}
+
+/* How many of the sorted k[0..n) are <= x. A branch-free binary search:
+ * the loop runs ceil(log2 n) times whatever the keys, so nothing is
+ * mispredicted; the node's lines were prefetched together beforehand, so
+ * the probes do not each wait for memory. */
+static inline int ivm__bt_count_le(const int64_t *k, int n, int64_t x) {
+  if (n == 0) return 0;
+  const int64_t *b = k;
+  while (n > 1) {
+    int half = n / 2;
+    b = b[half] <= x ? b + half : b;
+    n -= half;
+  }
+  return (int)(b - k) + (*b <= x);
+}
+
+/* Index of the last span of the leaf starting at or before x, -1 if none. */
+static inline int ivm__bt_pred(const ivm__bt_leaf *l, int64_t x) {
+  return ivm__bt_count_le(l->start, l->n, x) - 1;
+}
+
+/* Asks for the cache lines [from, to) of node x at once, so that a node
+ * read right after arrives in the time of one miss rather than several. */
+static inline void ivm__bt_prefetch(const void *x, size_t from, size_t to) {
+  for (size_t off = from; off < to; off += 64)
+    __builtin_prefetch((const char *)x + off);
+}
+
+/* Walks from the root to the leaf that holds the last span starting at or
+ * before x (the leftmost leaf when there is none) and records the path.
+ * Each node's keys and pointers (a leaf's spans) are fetched as soon as its
+ * address is known. */
+static inline ivm__bt_leaf *ivm__bt_descend(const ivm__bt *t, int64_t x,
+                                            ivm__bt_path *p) {
+  void *node = t->root;
+  int depth = t->height - 1;
+  for (int k = 0; k < depth; k++) {
+    ivm__bt_inner *in = node;
+    int i = ivm__bt_count_le(in->key, in->n, x);
+    i -= i > 0;
+    p->node[k] = in;
+    p->idx[k] = i;
+    __builtin_prefetch(&in->max[i]); /* read back when a mutation updates */
+    node = in->child[i];
+    if (k + 1 < depth) {
+      ivm__bt_prefetch(node, 0, offsetof(ivm__bt_inner, max));
+      ivm__bt_prefetch(node, offsetof(ivm__bt_inner, child),
+                       sizeof(ivm__bt_inner));
+    } else {
+      ivm__bt_prefetch(node, 0, sizeof(ivm__bt_leaf));
+    }
+  }
+  p->node[depth] = node;
+  p->depth = depth;
+  return node;
+}
+
+/* The smallest start after the path's leaf, if any: the separator key of the
+ * nearest subtree to the right, read without touching another leaf. */
+static inline bool ivm__bt_next_start(const ivm__bt_path *p, int64_t *next) {
+  for (int k = p->depth - 1; k >= 0; k--) {
+    const ivm__bt_inner *in = p->node[k];
+    if (p->idx[k] + 1 < in->n) {
+      *next = in->key[p->idx[k] + 1];
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Moves the path to the next leaf in order: up to the nearest ancestor with
+ * a child further right, then down its leftmost edge. O(1) amortised over a
+ * walk. False, with the path unchanged, at the last leaf. */
+static inline bool ivm__bt_next_leaf(ivm__bt_path *p) {
+  int k = p->depth - 1;
+  while (k >= 0 && p->idx[k] + 1 >= ((const ivm__bt_inner *)p->node[k])->n)
+    k--;
+  if (k < 0) return false;
+  p->idx[k]++;
+  for (; k < p->depth; k++) {
+    p->node[k + 1] = ((ivm__bt_inner *)p->node[k])->child[p->idx[k]];
+    if (k + 1 < p->depth) p->idx[k + 1] = 0;
+  }
+  return true;
+}
+
+/* Length of the longest span of a non-empty leaf. */
+static inline int64_t ivm__bt_leaf_max(const ivm__bt_leaf *l) {
+  int64_t m = 0;
+  for (int i = 0; i < l->n; i++) {
+    int64_t len = l->end[i] - l->start[i];
+    m = len > m ? len : m;
+  }
+  return m;
+}
+
+/* Longest span below a non-empty inner node. */
+static inline int64_t ivm__bt_inner_max(const ivm__bt_inner *in) {
+  int64_t m = 0;
+  for (int i = 0; i < in->n; i++) m = in->max[i] > m ? in->max[i] : m;
+  return m;
+}
+
+#endif /* IVM_BTREE_NODE_H */

@@ -1,0 +1,576 @@
+/* treap.c - free spans as a randomized treap keyed by span start, every
+ * subtree summarised so first fit, largest, totals and counts cost O(log n).
+ *
+ *                     [500,900) p=91
+ *             max 400 min 10 total 565 count 4
+ *                 /                     \
+ *        [100,150) p=70              [950,1000) p=40
+ *     max 100 min 10 total 160     max 50 min 50 total 50
+ *        /            \
+ *  [0,10) p=12   [200,300) p=55
+ *
+ * Invariants (treap_check.c verifies each):
+ * - BST order by start; spans are non-empty and never touch, so ends are in
+ *   the same order as starts and a search may go by either;
+ * - heap order on priorities, which come from a splitmix64 stream seeded by
+ *   the options: the same seed and operations give the same shape;
+ * - every node's max_len, min_len, total and count are what ivm__treap_pull
+ *   computes from its children; structural changes call only that.
+ *
+ * Mutations first walk from the root recording their path (growing the
+ * path buffer if needed), then obtain the one node they may need, and only
+ * then change the tree, so IVM_NOMEM and IVM_CONFLICT leave everything as it
+ * was. The change happens at the end of the walk and the summaries are
+ * pulled back up the recorded path. Split, join and erase of a range are
+ * recursive, pulling each level on the way back up; their depth is bounded
+ * by the height, O(log n) expected. */
+#include <string.h>
+
+#include "treap.h"
+
+typedef ivm__treap treap;
+typedef ivm__treap_node node;
+
+static node *at(const treap *t, uint32_t i) { return ivm__treap_at(t, i); }
+static void pull(const treap *t, node *n) { ivm__treap_pull(t, n); }
+
+static int64_t span_len(const node *n) { return n->end - n->start; }
+
+/* splitmix64: one 64-bit step per priority, the high half kept. */
+static uint32_t next_prio(treap *t) {
+  uint64_t z = (t->rng += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
+/* A new single-node tree; ivm__treap_pool_reserve must have succeeded. */
+static uint32_t make_node(treap *t, int64_t start, int64_t end) {
+  uint32_t i = ivm__treap_pool_take(t);
+  node *n = at(t, i);
+  *n = (node){.start = start, .end = end, .prio = next_prio(t)};
+  pull(t, n);
+  return i;
+}
+
+/* ---- Read-only searches ------------------------------------------------ */
+
+/* The first span whose end is >= bound, 0 if none. A span reaching bound
+ * that starts at or before it is that first span (its predecessor ends
+ * before its start), so the descent stops there. */
+static uint32_t first_end_at_least(const treap *t, int64_t bound) {
+  uint32_t x = t->root, found = 0;
+  while (x) {
+    const node *n = at(t, x);
+    if (n->end >= bound) {
+      found = x;
+      if (n->start <= bound) break;
+      x = n->left;
+    } else {
+      x = n->right;
+    }
+  }
+  return found;
+}
+
+/* The last span whose start is <= bound, 0 if none. */
+static uint32_t last_start_at_most(const treap *t, int64_t bound) {
+  uint32_t x = t->root, found = 0;
+  while (x) {
+    const node *n = at(t, x);
+    if (n->start <= bound) {
+      found = x;
+      x = n->right;
+    } else {
+      x = n->left;
+    }
+  }
+  return found;
+}
+
+/* The leftmost span of x's subtree with length >= len, found by following
+ * max_len; 0 only when the subtree has none (which a caller that checked
+ * max_len first sees only if the summaries are damaged: then the walk still
+ * ends, and check() reports the damage). */
+static uint32_t leftmost_at_least(const treap *t, uint32_t x, int64_t len) {
+  while (x) {
+    const node *n = at(t, x);
+    if (at(t, n->left)->max_len >= len)
+      x = n->left;
+    else if (span_len(n) >= len)
+      return x;
+    else
+      x = n->right;
+  }
+  return 0;
+}
+
+/* ---- Structural changes: each pulls every node it relinks -------------- */
+
+/* Splits x into the spans starting before key (*l) and the rest (*r). */
+static void split(treap *t, uint32_t x, int64_t key, uint32_t *l,
+                  uint32_t *r) {
+  if (!x) {
+    *l = *r = 0;
+    return;
+  }
+  node *n = at(t, x);
+  if (n->start < key) {
+    split(t, n->right, key, &n->right, r);
+    *l = x;
+  } else {
+    split(t, n->left, key, l, &n->left);
+    *r = x;
+  }
+  pull(t, n);
+}
+
+/* Joins two treaps; every start in a precedes every start in b. */
+static uint32_t join(treap *t, uint32_t a, uint32_t b) {
+  if (!a) return b;
+  if (!b) return a;
+  node *na = at(t, a), *nb = at(t, b);
+  if (na->prio >= nb->prio) {
+    na->right = join(t, na->right, b);
+    pull(t, na);
+    return a;
+  }
+  nb->left = join(t, a, nb->left);
+  pull(t, nb);
+  return b;
+}
+
+/* Inserts the single node i (its start is not in the tree) below x. */
+static uint32_t insert(treap *t, uint32_t x, uint32_t i) {
+  node *n = at(t, x), *ni = at(t, i);
+  if (!x || ni->prio > n->prio) {
+    split(t, x, ni->start, &ni->left, &ni->right);
+    pull(t, ni);
+    return i;
+  }
+  if (ni->start < n->start)
+    n->left = insert(t, n->left, i);
+  else
+    n->right = insert(t, n->right, i);
+  pull(t, n);
+  return x;
+}
+
+/* Gives every node of x's subtree back to the pool. */
+static void drop_all(treap *t, uint32_t x) {
+  while (x) {
+    node *n = at(t, x);
+    uint32_t right = n->right;
+    drop_all(t, n->left);
+    ivm__treap_pool_put(t, x);
+    x = right;
+  }
+}
+
+/* What remains of x's subtree after dropping the spans starting at or after
+ * lo. */
+static uint32_t keep_below(treap *t, uint32_t x, int64_t lo) {
+  while (x) {
+    node *n = at(t, x);
+    if (n->start < lo) {
+      n->right = keep_below(t, n->right, lo);
+      pull(t, n);
+      return x;
+    }
+    uint32_t left = n->left;
+    drop_all(t, n->right);
+    ivm__treap_pool_put(t, x);
+    x = left;
+  }
+  return 0;
+}
+
+/* What remains of x's subtree after dropping the spans starting at or
+ * before last. */
+static uint32_t keep_above(treap *t, uint32_t x, int64_t last) {
+  while (x) {
+    node *n = at(t, x);
+    if (n->start > last) {
+      n->left = keep_above(t, n->left, last);
+      pull(t, n);
+      return x;
+    }
+    uint32_t right = n->right;
+    drop_all(t, n->left);
+    ivm__treap_pool_put(t, x);
+    x = right;
+  }
+  return 0;
+}
+
+/* Drops the spans starting in [lo, last] from x's subtree: one path down to
+ * the highest such node, then its two sides trimmed and joined, so the cost
+ * is O(height + spans dropped). */
+static uint32_t erase_range(treap *t, uint32_t x, int64_t lo, int64_t last) {
+  if (!x) return 0;
+  node *n = at(t, x);
+  if (n->start < lo) {
+    n->right = erase_range(t, n->right, lo, last);
+  } else if (n->start > last) {
+    n->left = erase_range(t, n->left, lo, last);
+  } else {
+    uint32_t l = keep_below(t, n->left, lo);
+    uint32_t r = keep_above(t, n->right, last);
+    ivm__treap_pool_put(t, x);
+    return join(t, l, r);
+  }
+  pull(t, n);
+  return x;
+}
+
+/* ---- A mutation's search path ------------------------------------------ */
+
+/* Doubles the path buffer; IVM_NOMEM leaves it as it was. */
+static int grow_path(treap *t) {
+  if (t->path_cap > UINT32_MAX / 2) return IVM_NOMEM;
+  uint32_t cap = t->path_cap ? 2 * t->path_cap : 64;
+  uint32_t *p = ivm__realloc(&t->base, t->path, t->path_cap * sizeof *p,
+                             cap * sizeof *p);
+  if (!p) return IVM_NOMEM;
+  t->path = p;
+  t->path_cap = cap;
+  return IVM_OK;
+}
+
+/* Walks from the root toward the first span whose end is >= bound, as
+ * first_end_at_least does, recording every node visited: path[0 .. *depth).
+ * *hit is that span's depth (its path index + 1), 0 when there is none. The
+ * walk goes down to a missing child unless it stops at a span holding
+ * bound; so when no span reaches [bound - 1, bound] it is bound's own search
+ * path. The buffer grows here, before the caller changes anything, so
+ * IVM_NOMEM is safe. */
+static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
+  uint32_t d = 0, h = 0;
+  for (uint32_t x = t->root; x;) {
+    if (d == t->path_cap && grow_path(t) != IVM_OK) return IVM_NOMEM;
+    t->path[d++] = x;
+    const node *n = at(t, x);
+    if (n->end >= bound) {
+      h = d;
+      if (n->start <= bound) break;
+      x = n->left;
+    } else {
+      x = n->right;
+    }
+  }
+  *depth = d;
+  *hit = h;
+  return IVM_OK;
+}
+
+/* Recomputes the summaries of path[k-1], ..., path[0], bottom-up. */
+static void pull_path(treap *t, uint32_t k) {
+  while (k--) pull(t, at(t, t->path[k]));
+}
+
+/* Makes whatever pointed at path[k] (its parent path[k-1], or the root)
+ * point at x instead. */
+static void relink(treap *t, uint32_t k, uint32_t x) {
+  if (k == 0) {
+    t->root = x;
+    return;
+  }
+  node *parent = at(t, t->path[k - 1]);
+  if (parent->left == t->path[k])
+    parent->left = x;
+  else
+    parent->right = x;
+}
+
+/* Gives path[k-1] the extent [start, end), which must keep it between its
+ * neighbours: only summaries change, on the path. */
+static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
+  node *n = at(t, t->path[k - 1]);
+  n->start = start;
+  n->end = end;
+  pull_path(t, k);
+}
+
+/* Inserts node i, given that path[0 .. k) is the start of its key's search
+ * path: above the first of those nodes with a lower priority, whose subtree
+ * is split around it, or else below path[k-1]. */
+static void insert_along(treap *t, uint32_t k, uint32_t i) {
+  node *ni = at(t, i);
+  uint32_t j = 0;
+  while (j < k && at(t, t->path[j])->prio >= ni->prio) j++;
+  if (j < k) {
+    split(t, t->path[j], ni->start, &ni->left, &ni->right);
+    pull(t, ni);
+    relink(t, j, i);
+    pull_path(t, j);
+  } else if (k == 0) {
+    t->root = insert(t, t->root, i);
+  } else {
+    node *p = at(t, t->path[k - 1]);
+    if (ni->start < p->start)
+      p->left = insert(t, p->left, i);
+    else
+      p->right = insert(t, p->right, i);
+    pull_path(t, k);
+  }
+}
+
+/* Removes path[k-1], its two subtrees joined in its place. */
+static void remove_at(treap *t, uint32_t k) {
+  uint32_t x = t->path[k - 1];
+  node *n = at(t, x);
+  relink(t, k - 1, join(t, n->left, n->right));
+  ivm__treap_pool_put(t, x);
+  pull_path(t, k - 1);
+}
+
+/* ---- Lifetime ---------------------------------------------------------- */
+
+static int treap_init(ivm *m) {
+  ((treap *)m)->rng = m->seed;
+  return IVM_OK;
+}
+
+static void treap_fini(ivm *m) {
+  treap *t = (treap *)m;
+  ivm__free(m, t->path, t->path_cap * sizeof *t->path);
+  ivm__treap_pool_fini(t);
+}
+
+/* ---- Mutations --------------------------------------------------------- *
+ *
+ * The common cases touch one span (stretch, trim, cut in two, drop) or none
+ * (a new span): one recorded walk from the root, then one change at its end
+ * and the summaries fixed on the way back up. A mutation reaching several
+ * spans drops them all with erase_range and inserts what remains; the slots
+ * it frees serve those inserts, so it needs no allocation. */
+
+static int64_t root_total(const treap *t) {
+  return t->root ? at(t, t->root)->total : 0;
+}
+
+/* The spans from the first ending at or after start (a) to the last
+ * starting at or before end (z) overlap or touch [start, end) and merge
+ * with it. */
+static int treap_release(ivm *m, int64_t start, int64_t end,
+                         int64_t *changed) {
+  treap *t = (treap *)m;
+  int64_t before = root_total(t);
+  uint32_t depth, ka;
+  if (walk(t, start, &depth, &ka) != IVM_OK) return IVM_NOMEM;
+  const node *a = ka ? at(t, t->path[ka - 1]) : NULL;
+  if (!a || a->start > end) {
+    /* Nothing touches: the walk was the new span's own search path. */
+    if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
+    insert_along(t, depth, make_node(t, start, end));
+  } else if (a->start <= start && a->end >= end) {
+    *changed = 0; /* already free */
+    return IVM_OK;
+  } else {
+    int64_t merged_start = ivm__min64(start, a->start);
+    const node *z = a->end >= end ? a : at(t, last_start_at_most(t, end));
+    int64_t merged_end = ivm__max64(end, z->end);
+    if (z == a) {
+      set_extent(t, ka, merged_start, merged_end);
+    } else {
+      t->root = erase_range(t, t->root, a->start, z->start);
+      t->root = insert(t, t->root, make_node(t, merged_start, merged_end));
+    }
+  }
+  *changed = root_total(t) - before;
+  return IVM_OK;
+}
+
+/* The spans from the first ending after start (a) to the last starting
+ * before end (z) overlap [start, end): a keeps what sticks out on the left,
+ * z what sticks out on the right. A single span sticking out on both sides
+ * is cut in two, the one case needing a node. */
+static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
+                         int64_t *changed) {
+  treap *t = (treap *)m;
+  uint32_t depth, ka;
+  if (walk(t, start + 1, &depth, &ka) != IVM_OK) return IVM_NOMEM;
+  node *a = ka ? at(t, t->path[ka - 1]) : NULL;
+  bool covered = a && a->start <= start && a->end >= end;
+  if ((flags & IVM_REQUIRE_COVERED) && !covered) return IVM_CONFLICT;
+  if (!a || a->start >= end) {
+    *changed = 0; /* nothing free there */
+    return IVM_OK;
+  }
+  int64_t before = root_total(t);
+  const node *z = a->end >= end ? a : at(t, last_start_at_most(t, end - 1));
+  int64_t a_start = a->start, a_end = a->end, z_end = z->end;
+  bool keep_left = a_start < start, keep_right = z_end > end;
+  if (z != a) {
+    t->root = erase_range(t, t->root, a_start, z->start);
+    if (keep_left) t->root = insert(t, t->root, make_node(t, a_start, start));
+    if (keep_right) t->root = insert(t, t->root, make_node(t, end, z_end));
+  } else if (keep_left && keep_right) {
+    if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
+    /* The walk to a is the start of the search path of the remainder's
+     * key; insert_along pulls a's new summary along with the others. */
+    a->end = start;
+    insert_along(t, ka, make_node(t, end, a_end));
+  } else if (keep_left) {
+    set_extent(t, ka, a_start, start);
+  } else if (keep_right) {
+    set_extent(t, ka, end, a_end);
+  } else {
+    remove_at(t, ka);
+  }
+  *changed = before - root_total(t);
+  return IVM_OK;
+}
+
+/* ---- Queries ----------------------------------------------------------- */
+
+/* Whether [max(p, start), +len) fits in n; end - a cannot overflow once
+ * a < end, a + len could. */
+static bool fits(const node *n, int64_t p, int64_t len) {
+  int64_t a = ivm__max64(p, n->start);
+  return a < n->end && n->end - a >= len;
+}
+
+/* The spans ending after p are, in order: the deepest node of p's search
+ * path (by end) that the path leaves to the left, then its right subtree,
+ * then the next such node up the path and its right subtree, and so on.
+ * Spans of a right subtree start after p, so they fit exactly when long
+ * enough. The first fit therefore belongs to the deepest such node that fits
+ * itself or has max_len >= len on its right: one path down, then one
+ * guided descent into that right subtree. Most often the first span ending
+ * after p fits, so a plain descent that reads no sibling comes first. */
+static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
+                       ivm_span *out) {
+  const treap *t = (const treap *)m;
+  uint32_t best = first_end_at_least(t, p + 1);
+  if (best && !fits(at(t, best), p, len)) {
+    best = 0;
+    for (uint32_t x = t->root; x;) {
+      const node *n = at(t, x);
+      if (n->end > p) {
+        if (fits(n, p, len) || at(t, n->right)->max_len >= len) best = x;
+        x = n->left;
+      } else {
+        x = n->right;
+      }
+    }
+  }
+  if (!best) return false;
+  const node *n = at(t, best);
+  if (!fits(n, p, len)) n = at(t, leftmost_at_least(t, n->right, len));
+  int64_t a = ivm__max64(p, n->start);
+  if (a + len > not_after) return false;
+  *out = (ivm_span){a, a + len};
+  return true;
+}
+
+/* The leftmost span of maximal length: follow the root's max_len down,
+ * preferring the left side. */
+static uint32_t largest_node(const treap *t) {
+  return leftmost_at_least(t, t->root, at(t, t->root)->max_len);
+}
+
+static bool treap_largest(const ivm *m, ivm_span *out) {
+  const treap *t = (const treap *)m;
+  if (!t->root) return false;
+  const node *n = at(t, largest_node(t));
+  *out = (ivm_span){n->start, n->end};
+  return true;
+}
+
+/* In order, so the first span of a length met has the lowest start, and a
+ * later span wins only by being strictly shorter. A subtree is skipped when
+ * nothing in it is long enough, or nothing in it is shorter than the best so
+ * far, or the best is already an exact fit. */
+static void best_in(const treap *t, uint32_t x, int64_t len,
+                    const node **best) {
+  while (x) {
+    const node *n = at(t, x);
+    if (n->max_len < len) return;
+    if (*best && (span_len(*best) == len || n->min_len >= span_len(*best)))
+      return;
+    best_in(t, n->left, len, best);
+    if (span_len(n) >= len && (!*best || span_len(n) < span_len(*best)))
+      *best = n;
+    x = n->right;
+  }
+}
+
+static bool treap_best_fit(const ivm *m, int64_t len, ivm_span *out) {
+  const treap *t = (const treap *)m;
+  const node *best = NULL;
+  best_in(t, t->root, len, &best);
+  if (!best) return false;
+  *out = (ivm_span){best->start, best->start + len};
+  return true;
+}
+
+static int64_t treap_total_free(const ivm *m) {
+  return root_total((const treap *)m);
+}
+
+static int64_t treap_count(const ivm *m) {
+  const treap *t = (const treap *)m;
+  return t->root ? at(t, t->root)->count : 0;
+}
+
+/* Visits, in order, the spans of x's subtree strictly overlapping
+ * [start, end); only subtrees that can hold such a span are entered. */
+static int each_in(const treap *t, uint32_t x, int64_t start, int64_t end,
+                   ivm_visit_fn fn, void *ud) {
+  while (x) {
+    const node *n = at(t, x);
+    int rc;
+    if (n->start > start && (rc = each_in(t, n->left, start, end, fn, ud)))
+      return rc;
+    if (n->end > start && n->start < end && (rc = fn(ud, n->start, n->end)))
+      return rc;
+    if (n->end >= end) return 0;
+    x = n->right;
+  }
+  return 0;
+}
+
+static int treap_each(const ivm *m, int64_t start, int64_t end,
+                      ivm_visit_fn fn, void *ud) {
+  const treap *t = (const treap *)m;
+  return each_in(t, t->root, start, end, fn, ud);
+}
+
+static void treap_summary(const ivm *m, ivm_summary *out) {
+  const treap *t = (const treap *)m;
+  memset(out, 0, sizeof *out);
+  if (!t->root) return;
+  const node *r = at(t, t->root), *big = at(t, largest_node(t));
+  out->total = r->total;
+  out->count = r->count;
+  out->largest = span_len(big);
+  out->largest_start = big->start;
+  out->smallest = r->min_len;
+  uint32_t x = t->root;
+  while (at(t, x)->left) x = at(t, x)->left;
+  out->first = at(t, x)->start;
+  for (x = t->root; at(t, x)->right;) x = at(t, x)->right;
+  out->last = at(t, x)->end;
+}
+
+const struct ivm_ops ivm__treap_ops = {
+    .name = "treap",
+    .description = "randomized treap of spans with subtree maxima; "
+                   "O(log n) expected for every operation",
+    .instance_size = sizeof(treap),
+    .init = treap_init,
+    .fini = treap_fini,
+    .release = treap_release,
+    .reserve = treap_reserve,
+    .find = treap_find,
+    .best_fit = treap_best_fit,
+    .largest = treap_largest,
+    .total_free = treap_total_free,
+    .count = treap_count,
+    .each = treap_each,
+    .summary = treap_summary,
+    .counters = ivm__treap_counters,
+    .check = ivm__treap_check,
+    .dump = ivm__treap_dump,
+};

@@ -1,0 +1,150 @@
+/* treap_check.c - the treap's own validation, dump and structural counters.
+ * check() trusts nothing it has not verified: indices are range-checked
+ * before use, the walk is bounded by the number of live slots (a cycle or a
+ * freed node linked into the tree cannot loop it), and each summary is
+ * recomputed only after both children's summaries were found correct. */
+#include "treap.h"
+
+typedef ivm__treap treap;
+typedef ivm__treap_node node;
+
+struct verify {
+  const treap *t;
+  uint32_t seen, live; /* nodes reached so far; slots not on the free list */
+  bool any;            /* a span was met: prev_end is meaningful */
+  int64_t prev_end;
+  char *why;
+  size_t why_len;
+};
+
+/* Checks x's subtree: in-order spans non-empty and not touching (which is
+ * BST order), priorities at most parent_prio, summaries as pulled. */
+static int verify_tree(struct verify *v, uint32_t x, uint32_t parent_prio) {
+  if (!x) return IVM_OK;
+  const treap *t = v->t;
+  if (x >= t->carved)
+    return ivm__fail(v->why, v->why_len, "node index %u beyond the %u carved "
+                     "slots", (unsigned)x, (unsigned)t->carved);
+  if (++v->seen > v->live)
+    return ivm__fail(v->why, v->why_len, "more nodes reachable than the %u "
+                     "live slots: a cycle or a freed node in the tree",
+                     (unsigned)v->live);
+  const node *n = ivm__treap_at(t, x);
+  if (n->prio > parent_prio)
+    return ivm__fail(v->why, v->why_len, "heap order: [%lld,%lld) has "
+                     "priority %u above its parent's %u", (long long)n->start,
+                     (long long)n->end, (unsigned)n->prio,
+                     (unsigned)parent_prio);
+  int rc = verify_tree(v, n->left, n->prio);
+  if (rc != IVM_OK) return rc;
+  if (n->start >= n->end)
+    return ivm__fail(v->why, v->why_len, "empty span [%lld,%lld)",
+                     (long long)n->start, (long long)n->end);
+  if (v->any && n->start <= v->prev_end)
+    return ivm__fail(v->why, v->why_len, "span [%lld,%lld) out of order or "
+                     "touching the previous one ending at %lld",
+                     (long long)n->start, (long long)n->end,
+                     (long long)v->prev_end);
+  v->any = true;
+  v->prev_end = n->end;
+  rc = verify_tree(v, n->right, n->prio);
+  if (rc != IVM_OK) return rc;
+  node want = *n;
+  ivm__treap_pull(t, &want);
+  if (want.max_len != n->max_len || want.min_len != n->min_len ||
+      want.total != n->total || want.count != n->count)
+    return ivm__fail(v->why, v->why_len, "summary of [%lld,%lld) is {max %lld "
+                     "min %lld total %lld count %u}, its children give {%lld "
+                     "%lld %lld %u}", (long long)n->start, (long long)n->end,
+                     (long long)n->max_len, (long long)n->min_len,
+                     (long long)n->total, (unsigned)n->count,
+                     (long long)want.max_len, (long long)want.min_len,
+                     (long long)want.total, (unsigned)want.count);
+  return IVM_OK;
+}
+
+/* The pool's bookkeeping, and the free list walked within its bounds. */
+static int verify_pool(const treap *t, char *why, size_t why_len) {
+  if (t->nchunks > t->chunk_cap ||
+      t->carved > t->nchunks * IVM__TREAP_CHUNK_NODES)
+    return ivm__fail(why, why_len, "pool: %u slots carved from %u chunks "
+                     "(table of %u)", (unsigned)t->carved,
+                     (unsigned)t->nchunks, (unsigned)t->chunk_cap);
+  if (t->nchunks == 0)
+    return t->root || t->free_head || t->nfree
+               ? ivm__fail(why, why_len, "nodes in use without a chunk")
+               : IVM_OK;
+  const node *nil = ivm__treap_at(t, 0);
+  if (nil->left || nil->right || nil->max_len != 0 ||
+      nil->min_len != INT64_MAX || nil->total != 0 || nil->count != 0)
+    return ivm__fail(why, why_len, "the nil node was written to");
+  if (t->nfree >= t->carved)
+    return ivm__fail(why, why_len, "%u free slots of %u carved",
+                     (unsigned)t->nfree, (unsigned)t->carved);
+  uint32_t n = 0;
+  for (uint32_t i = t->free_head; i; i = ivm__treap_at(t, i)->left) {
+    if (i >= t->carved || ++n > t->nfree)
+      return ivm__fail(why, why_len, "free list longer than %u or leaving "
+                       "the carved slots", (unsigned)t->nfree);
+  }
+  if (n != t->nfree)
+    return ivm__fail(why, why_len, "free list of %u slots, %u recorded",
+                     (unsigned)n, (unsigned)t->nfree);
+  return IVM_OK;
+}
+
+int ivm__treap_check(const ivm *m, char *why, size_t why_len) {
+  const treap *t = (const treap *)m;
+  int rc = verify_pool(t, why, why_len);
+  if (rc != IVM_OK || t->nchunks == 0) return rc;
+  struct verify v = {.t = t, .live = t->carved - 1 - t->nfree, .why = why,
+                     .why_len = why_len};
+  rc = verify_tree(&v, t->root, UINT32_MAX);
+  if (rc != IVM_OK) return rc;
+  if (v.seen != v.live)
+    return ivm__fail(why, why_len, "%u live slots but %u nodes in the tree: "
+                     "a slot leaked", (unsigned)v.live, (unsigned)v.seen);
+  return IVM_OK;
+}
+
+static int64_t height(const treap *t, uint32_t x) {
+  if (!x) return 0;
+  const node *n = ivm__treap_at(t, x);
+  return 1 + ivm__max64(height(t, n->left), height(t, n->right));
+}
+
+size_t ivm__treap_counters(const ivm *m, ivm_counter *out, size_t cap) {
+  const treap *t = (const treap *)m;
+  const ivm_counter all[] = {
+      {"nodes", t->root ? ivm__treap_at(t, t->root)->count : 0},
+      {"height", height(t, t->root)},
+      {"bytes", (int64_t)ivm__treap_bytes(t)},
+      {"pool_chunks", t->nchunks},
+      {"pool_free", t->nfree},
+  };
+  size_t n = sizeof all / sizeof all[0];
+  for (size_t i = 0; i < n && i < cap; i++) out[i] = all[i];
+  return n;
+}
+
+/* One line per node, children indented under their parent. */
+static void dump_tree(const treap *t, uint32_t x, int depth, char side,
+                      FILE *out) {
+  if (!x) return;
+  const node *n = ivm__treap_at(t, x);
+  fprintf(out, "%*s%c [%lld, %lld) prio %u  max %lld min %lld total %lld "
+          "count %u\n", 2 * depth, "", side, (long long)n->start,
+          (long long)n->end, (unsigned)n->prio, (long long)n->max_len,
+          (long long)n->min_len, (long long)n->total, (unsigned)n->count);
+  dump_tree(t, n->left, depth + 1, 'L', out);
+  dump_tree(t, n->right, depth + 1, 'R', out);
+}
+
+void ivm__treap_dump(const ivm *m, FILE *out) {
+  const treap *t = (const treap *)m;
+  fprintf(out, "treap: %lld spans, height %lld, %zu bytes in %u chunks, %u "
+          "free slots\n", (long long)(t->root ? ivm__treap_at(t, t->root)->count : 0),
+          (long long)height(t, t->root), ivm__treap_bytes(t),
+          (unsigned)t->nchunks, (unsigned)t->nfree);
+  dump_tree(t, t->root, 1, '*', out);
+}
