@@ -1,0 +1,3 @@
+# expect: missing-universe.profile: missing 'universe = LO HI'
+lengths = 1 2
+mix = find:1
