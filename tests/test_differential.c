@@ -491,11 +491,15 @@ static void run_episode(episode *e, uint64_t seed, int64_t steps,
     ASSERT(e->n_subs < MAX_IMPLS);
     open_subject(&e->subs[e->n_subs++], ops, &opt);
   }
-  if (e->n_subs == 0)
-    test_fail(__FILE__, __LINE__, "IVM_IMPL=%s names no implementation", only);
-  if (e->g.domain) check_bad_domains(e);
   test_context("seed=%llu (%s episode)", (unsigned long long)seed,
                shape_names[e->g.shape]);
+  if (e->n_subs == 0)
+    test_fail(__FILE__, __LINE__, "IVM_IMPL=%s names no implementation", only);
+  if (e->g.domain) {
+    check_bad_domains(e);
+    test_context("seed=%llu (%s episode)", (unsigned long long)seed,
+                 shape_names[e->g.shape]);
+  }
   for (int64_t step = 0; step < steps; step++)
     run_step(e, step, step == steps - 1);
   for (size_t i = 0; i < e->n_subs; i++) close_subject(&e->subs[i], seed);
