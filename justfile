@@ -67,7 +67,7 @@ test-perf-full: build
     mkdir -p "$out"
     status=0
     for p in $({{build_dir}}/ivmprof list --profiles); do
-        {{build_dir}}/ivmprof compare --profile "$p" --ops 100000 \
+        {{build_dir}}/ivmprof compare --profile "$p" --ops 100000 --repeat 3 \
             --json "$out/compare-$p.json" | tee "$out/compare-$p.txt" || status=1
         echo
     done
