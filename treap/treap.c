@@ -2,10 +2,11 @@
  * subtree summarised so first fit, largest, totals and counts cost O(log n).
  *
  *                     [500,900) p=91
- *             max 400 min 10 total 565 count 4
+ *             max 400 min 10 total 610 count 5
  *                 /                     \
  *        [100,150) p=70              [950,1000) p=40
  *     max 100 min 10 total 160     max 50 min 50 total 50
+ *     count 3                      count 1
  *        /            \
  *  [0,10) p=12   [200,300) p=55
  *
@@ -54,24 +55,6 @@ static uint32_t make_node(treap *t, int64_t start, int64_t end) {
 }
 
 /* ---- Read-only searches ------------------------------------------------ */
-
-/* The first span whose end is >= bound, 0 if none. A span reaching bound
- * that starts at or before it is that first span (its predecessor ends
- * before its start), so the descent stops there. */
-static uint32_t first_end_at_least(const treap *t, int64_t bound) {
-  uint32_t x = t->root, found = 0;
-  while (x) {
-    const node *n = at(t, x);
-    if (n->end >= bound) {
-      found = x;
-      if (n->start <= bound) break;
-      x = n->left;
-    } else {
-      x = n->right;
-    }
-  }
-  return found;
-}
 
 /* The last span whose start is <= bound, 0 if none. */
 static uint32_t last_start_at_most(const treap *t, int64_t bound) {
@@ -237,12 +220,13 @@ static int grow_path(treap *t) {
   return IVM_OK;
 }
 
-/* Walks from the root toward the first span whose end is >= bound, as
- * first_end_at_least does, recording every node visited: path[0 .. *depth).
- * *hit is that span's depth (its path index + 1), 0 when there is none. The
- * walk goes down to a missing child unless it stops at a span holding
- * bound; so when no span reaches [bound - 1, bound] it is bound's own search
- * path. The buffer grows here, before the caller changes anything, so
+/* Walks from the root toward the first span whose end is >= bound,
+ * recording every node visited: path[0 .. *depth). *hit is that span's depth
+ * (its path index + 1), 0 when there is none. A span with start <= bound <=
+ * end is that first span (its predecessor ends before its start), so the
+ * walk stops there; otherwise it goes down to a missing child, every step
+ * going the way a search for the key bound goes, so the path is that
+ * search's. The buffer grows here, before the caller changes anything, so
  * IVM_NOMEM is safe. */
 static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
   uint32_t d = 0, h = 0;
@@ -296,8 +280,10 @@ static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
  * is split around it, or else below path[k-1]. */
 static void insert_along(treap *t, uint32_t k, uint32_t i) {
   node *ni = at(t, i);
-  uint32_t j = 0;
-  while (j < k && at(t, t->path[j])->prio >= ni->prio) j++;
+  /* Priorities never increase down a path, so the first lower one is found
+   * from the bottom, where a random priority most likely belongs. */
+  uint32_t j = k;
+  while (j > 0 && at(t, t->path[j - 1])->prio < ni->prio) j--;
   if (j < k) {
     split(t, t->path[j], ni->start, &ni->left, &ni->right);
     pull(t, ni);
@@ -342,8 +328,12 @@ static void treap_fini(ivm *m) {
  * The common cases touch one span (stretch, trim, cut in two, drop) or none
  * (a new span): one recorded walk from the root, then one change at its end
  * and the summaries fixed on the way back up. A mutation reaching several
- * spans drops them all with erase_range and inserts what remains; the slots
- * it frees serve those inserts, so it needs no allocation. */
+ * spans stretches or trims the first and last in place, without pulling,
+ * then drops the ones between with erase_range. That pass pulls the first
+ * and the last too: they are the predecessor and successor of the dropped
+ * keys, so they lie on its search path, and each is pulled after the spans
+ * below it that it swallows are gone, so no summary counts a point twice
+ * (nor overflows). It needs no node. */
 
 static int64_t root_total(const treap *t) {
   return t->root ? at(t, t->root)->total : 0;
@@ -358,7 +348,7 @@ static int treap_release(ivm *m, int64_t start, int64_t end,
   int64_t before = root_total(t);
   uint32_t depth, ka;
   if (walk(t, start, &depth, &ka) != IVM_OK) return IVM_NOMEM;
-  const node *a = ka ? at(t, t->path[ka - 1]) : NULL;
+  node *a = ka ? at(t, t->path[ka - 1]) : NULL;
   if (!a || a->start > end) {
     /* Nothing touches: the walk was the new span's own search path. */
     if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
@@ -373,8 +363,10 @@ static int treap_release(ivm *m, int64_t start, int64_t end,
     if (z == a) {
       set_extent(t, ka, merged_start, merged_end);
     } else {
-      t->root = erase_range(t, t->root, a->start, z->start);
-      t->root = insert(t, t->root, make_node(t, merged_start, merged_end));
+      int64_t a_start = a->start;
+      a->start = merged_start;
+      a->end = merged_end;
+      t->root = erase_range(t, t->root, a_start + 1, z->start);
     }
   }
   *changed = root_total(t) - before;
@@ -398,13 +390,14 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     return IVM_OK;
   }
   int64_t before = root_total(t);
-  const node *z = a->end >= end ? a : at(t, last_start_at_most(t, end - 1));
-  int64_t a_start = a->start, a_end = a->end, z_end = z->end;
-  bool keep_left = a_start < start, keep_right = z_end > end;
+  node *z = a->end >= end ? a : at(t, last_start_at_most(t, end - 1));
+  int64_t a_start = a->start, a_end = a->end, z_start = z->start;
+  bool keep_left = a_start < start, keep_right = z->end > end;
   if (z != a) {
-    t->root = erase_range(t, t->root, a_start, z->start);
-    if (keep_left) t->root = insert(t, t->root, make_node(t, a_start, start));
-    if (keep_right) t->root = insert(t, t->root, make_node(t, end, z_end));
+    if (keep_left) a->end = start;
+    if (keep_right) z->start = end;
+    t->root = erase_range(t, t->root, keep_left ? a_start + 1 : a_start,
+                          keep_right ? z_start - 1 : z_start);
   } else if (keep_left && keep_right) {
     if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
     /* The walk to a is the start of the search path of the remainder's
@@ -437,22 +430,20 @@ static bool fits(const node *n, int64_t p, int64_t len) {
  * Spans of a right subtree start after p, so they fit exactly when long
  * enough. The first fit therefore belongs to the deepest such node that fits
  * itself or has max_len >= len on its right: one path down, then one
- * guided descent into that right subtree. Most often the first span ending
- * after p fits, so a plain descent that reads no sibling comes first. */
+ * guided descent into that right subtree. The path may stop at a span
+ * holding p: every span below it ends at or before p. */
 static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
                        ivm_span *out) {
   const treap *t = (const treap *)m;
-  uint32_t best = first_end_at_least(t, p + 1);
-  if (best && !fits(at(t, best), p, len)) {
-    best = 0;
-    for (uint32_t x = t->root; x;) {
-      const node *n = at(t, x);
-      if (n->end > p) {
-        if (fits(n, p, len) || at(t, n->right)->max_len >= len) best = x;
-        x = n->left;
-      } else {
-        x = n->right;
-      }
+  uint32_t best = 0;
+  for (uint32_t x = t->root; x;) {
+    const node *n = at(t, x);
+    if (n->end > p) {
+      if (fits(n, p, len) || at(t, n->right)->max_len >= len) best = x;
+      if (n->start <= p) break;
+      x = n->left;
+    } else {
+      x = n->right;
     }
   }
   if (!best) return false;
@@ -556,8 +547,8 @@ static void treap_summary(const ivm *m, ivm_summary *out) {
 
 const struct ivm_ops ivm__treap_ops = {
     .name = "treap",
-    .description = "randomized treap of spans with subtree maxima; "
-                   "O(log n) expected for every operation",
+    .description = "randomized treap of spans with subtree maxima; O(log n) "
+                   "expected first fit, largest and mutations",
     .instance_size = sizeof(treap),
     .init = treap_init,
     .fini = treap_fini,
