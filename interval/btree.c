@@ -12,7 +12,12 @@
  *   longest span length below it;
  * - every node but the root is at least half full; a root inner node has at
  *   least two children; all leaves are at the same depth;
+ * - unused key slots (start[] of a leaf, key[] of an inner node) hold
+ *   INT64_MAX, which the searches of btree_node.h rely on;
  * - total and count describe the spans; the spare pools hold nspare_* nodes.
+ * Occupancy is kept well above the half-full minimum: a full node first
+ * shares with a neighbour and splits only when both are full, and a node
+ * below three quarters merges into one or both neighbours when they fit.
  * Failure atomicity: the only operation that may need new nodes is one that
  * adds a span; it stocks one leaf and one inner node per level (a split can
  * climb to the root and add a new one) before it changes anything. */
@@ -34,6 +39,8 @@ static int cap_of(bool leaf) {
 static int min_of(bool leaf) {
   return leaf ? IVM_BT_LEAF_MIN : IVM_BT_INNER_MIN;
 }
+/* Below this a node that lost entries tries to merge with its neighbours. */
+static int low_of(bool leaf) { return cap_of(leaf) * 3 / 4; }
 static size_t size_of(bool leaf) {
   return leaf ? sizeof(ivm__bt_leaf) : sizeof(ivm__bt_inner);
 }
@@ -41,11 +48,23 @@ static size_t size_of(bool leaf) {
 static int node_n(bool leaf, const void *x) {
   return leaf ? ((const ivm__bt_leaf *)x)->n : ((const ivm__bt_inner *)x)->n;
 }
+/* Sets a node's entry count; slots given up get the INT64_MAX key that
+ * searches rely on (see ivm__bt_count_le). */
 static void set_n(bool leaf, void *x, int n) {
+  int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
+  int *count = leaf ? &((ivm__bt_leaf *)x)->n : &((ivm__bt_inner *)x)->n;
+  for (int i = n; i < *count; i++) keys[i] = INT64_MAX;
+  *count = n;
+}
+
+/* Makes a fresh node empty: no entries, every key slot INT64_MAX. */
+static void clear_node(bool leaf, void *x) {
+  int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
+  for (int i = 0; i < cap_of(leaf); i++) keys[i] = INT64_MAX;
   if (leaf)
-    ((ivm__bt_leaf *)x)->n = n;
+    ((ivm__bt_leaf *)x)->n = 0;
   else
-    ((ivm__bt_inner *)x)->n = n;
+    ((ivm__bt_inner *)x)->n = 0;
 }
 
 /* Moves k entries from src[from..] to dst[to..]; the ranges may overlap. */
@@ -180,7 +199,7 @@ int ivm__bt_init(ivm__bt *t, const ivm *owner, ivm__bt_observe_fn observe,
   t->observe_ud = observe_ud;
   ivm__bt_leaf *root = ivm__alloc(owner, sizeof *root);
   if (!root) return IVM_NOMEM;
-  root->n = 0;
+  clear_node(true, root);
   t->root = root;
   t->height = 1;
   t->leaves = 1;
@@ -286,7 +305,7 @@ static void share_right(bool leaf, void *x, void *y, int pos, const entry *e) {
 static void grow(ivm__bt *t, ivm__bt_path *p) {
   ivm__bt_inner *root = unpark(t, false);
   entry e = summarize(p->depth == 0, t->root);
-  root->n = 0;
+  clear_node(false, root);
   insert_with_room(false, root, 0, &e);
   memmove(p->node + 1, p->node, (size_t)(p->depth + 1) * sizeof *p->node);
   memmove(p->idx + 1, p->idx, (size_t)p->depth * sizeof *p->idx);
@@ -333,7 +352,7 @@ static void insert_entry(ivm__bt *t, ivm__bt_path *p, int level, int pos,
       return;
     }
     void *y = unpark(t, leaf);
-    set_n(leaf, y, 0);
+    clear_node(leaf, y);
     share_right(leaf, x, y, pos, &e);
     refresh(leaf, parent, j);
     e = summarize(leaf, y);
@@ -344,15 +363,20 @@ static void insert_entry(ivm__bt *t, ivm__bt_path *p, int level, int pos,
 
 /* ---- Shrinking ----------------------------------------------------------- */
 
+/* Removes the entry of the emptied child i from parent and parks it. */
+static void drop_child(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
+  park(t, leaf, parent->child[i]);
+  move_entries(false, parent, i, parent, i + 1, parent->n - i - 1);
+  set_n(false, parent, parent->n - 1);
+}
+
 /* Appends child i + 1 of parent to child i and drops the emptied node. */
 static void merge(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
   void *a = parent->child[i], *b = parent->child[i + 1];
   int na = node_n(leaf, a), nb = node_n(leaf, b);
   move_entries(leaf, a, na, b, 0, nb);
   set_n(leaf, a, na + nb);
-  park(t, leaf, b);
-  move_entries(false, parent, i + 1, parent, i + 2, parent->n - i - 2);
-  parent->n--;
+  drop_child(t, leaf, parent, i + 1);
   refresh(leaf, parent, i);
 }
 
@@ -372,6 +396,24 @@ static void balance(bool leaf, void *a, void *b) {
   set_n(leaf, b, na + nb - half);
 }
 
+/* Spreads child i of parent over its two neighbours, which have room for
+ * all of it together, evens them out and drops the emptied node. */
+static void dissolve(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
+  void *l = parent->child[i - 1], *x = parent->child[i];
+  void *r = parent->child[i + 1];
+  int nl = node_n(leaf, l), n = node_n(leaf, x), nr = node_n(leaf, r);
+  int k = n < cap_of(leaf) - nl ? n : cap_of(leaf) - nl; /* to the left */
+  move_entries(leaf, l, nl, x, 0, k);
+  set_n(leaf, l, nl + k);
+  move_entries(leaf, r, n - k, r, 0, nr);
+  move_entries(leaf, r, 0, x, k, n - k);
+  set_n(leaf, r, nr + n - k);
+  balance(leaf, l, r);
+  drop_child(t, leaf, parent, i);
+  refresh(leaf, parent, i - 1);
+  refresh(leaf, parent, i);
+}
+
 /* A root inner node with a single child hands the root to that child. */
 static void collapse_root(ivm__bt *t) {
   while (t->height > 1 && ((ivm__bt_inner *)t->root)->n == 1) {
@@ -382,10 +424,14 @@ static void collapse_root(ivm__bt *t) {
   }
 }
 
-/* The node at `level` of the path lost entries. Below half full it merges
- * with a neighbour when the two fit in one node, which removes an entry from
- * the parent and continues there; otherwise it evens out with the fuller
- * neighbour, whose excess over half keeps both at least half full. */
+/* The node at `level` of the path lost entries. Below three quarters full
+ * it merges with a neighbour when the two fit in one node, or spreads over
+ * both neighbours when the three fit in two; either removes an entry from
+ * the parent and continues there. Otherwise, only if it fell below half
+ * full, it evens out with the fuller neighbour, whose excess over half keeps
+ * both at least half full. So a node stays below three quarters only while
+ * its neighbours and it hold more than two nodes' worth, which keeps the
+ * average occupancy near two thirds or better even under deletions. */
 static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
   for (;;) {
     bool leaf = level == p->depth;
@@ -395,7 +441,7 @@ static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
       collapse_root(t);
       return;
     }
-    if (n >= min_of(leaf)) {
+    if (n >= low_of(leaf)) {
       update_up_scan(p, level);
       return;
     }
@@ -407,6 +453,11 @@ static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
       merge(t, leaf, parent, j - 1);
     } else if (nr >= 0 && n + nr <= c) {
       merge(t, leaf, parent, j);
+    } else if (nl >= 0 && nr >= 0 && nl + n + nr <= 2 * c) {
+      dissolve(t, leaf, parent, j);
+    } else if (n >= min_of(leaf)) {
+      update_up_scan(p, level);
+      return;
     } else {
       int a = nl >= nr ? j - 1 : j; /* the left one of the pair */
       balance(leaf, parent->child[a], parent->child[a + 1]);
@@ -460,8 +511,8 @@ static void leaf_replace(ivm__bt *t, ivm__bt_path *p, int a, int b,
     insert_with_room(true, l, b, &e);
   } else if (np < b - a) {
     move_entries(true, l, a + np, l, b, l->n - b);
-    l->n -= (b - a) - np;
-    if (l->n < IVM_BT_LEAF_MIN) {
+    set_n(true, l, l->n - ((b - a) - np));
+    if (l->n < low_of(true)) {
       shrink(t, p, p->depth);
       return;
     }

@@ -3,7 +3,8 @@
  * The validator recomputes everything the tree stores from the nodes
  * themselves: spans sorted, disjoint and non-touching inside and across
  * leaves, each separator key and maximum from the child it describes, node
- * occupancy, total, count, node counts and the spare pools. Leaf depth is
+ * occupancy, the INT64_MAX padding of unused key slots, total, count, node
+ * counts and the spare pools. Leaf depth is
  * uniform by construction (a node's kind follows from its level); the node
  * counts catch a subtree cut short or grafted twice. */
 #include "btree_node.h"
@@ -24,6 +25,11 @@ static int audit_leaf(struct audit *a, const ivm__bt_leaf *l, bool root,
   if (l->n < (root ? 0 : IVM_BT_LEAF_MIN) || l->n > IVM_BT_LEAF_CAP)
     return ivm__fail(a->why, a->why_len, "a %sleaf holds %d spans",
                      root ? "root " : "", l->n);
+  for (int i = l->n; i < IVM_BT_LEAF_CAP; i++)
+    if (l->start[i] != INT64_MAX)
+      return ivm__fail(a->why, a->why_len, "unused start slot %d of a leaf "
+                       "of %d spans holds %lld", i, l->n,
+                       (long long)l->start[i]);
   *max = 0;
   for (int i = 0; i < l->n; i++) {
     int64_t s = l->start[i], e = l->end[i], len;
@@ -60,6 +66,11 @@ static int audit_node(struct audit *a, const void *x, int level, int64_t *key,
   if (in->n < (root ? 2 : IVM_BT_INNER_MIN) || in->n > IVM_BT_INNER_CAP)
     return ivm__fail(a->why, a->why_len, "a %sinner node at level %d has %d "
                      "children", root ? "root " : "", level, in->n);
+  for (int i = in->n; i < IVM_BT_INNER_CAP; i++)
+    if (in->key[i] != INT64_MAX)
+      return ivm__fail(a->why, a->why_len, "unused key slot %d of an inner "
+                       "node at level %d holds %lld", i, level,
+                       (long long)in->key[i]);
   *max = 0;
   for (int i = 0; i < in->n; i++) {
     int64_t k, m;

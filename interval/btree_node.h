@@ -9,7 +9,9 @@
  * A node's kind follows from its level (the leaves are level height - 1), so
  * nodes carry no tag and every leaf is at the same depth by construction.
  * Capacities keep a leaf at 8 cache lines of spans and an inner node at 12;
- * every node but the root holds at least half its capacity. */
+ * every node but the root holds at least half its capacity. The unused slots
+ * of start[] and key[] hold INT64_MAX so searches can read all 32 slots
+ * without looking at n. */
 #ifndef IVM_BTREE_NODE_H
 #define IVM_BTREE_NODE_H
 
@@ -40,6 +42,10 @@ typedef struct ivm__bt_inner {
   void *child[IVM_BT_INNER_CAP];
 } ivm__bt_inner;
 
+/* ivm__bt_count_le searches 32 key slots in four segments of 8. */
+_Static_assert(IVM_BT_LEAF_CAP == 32 && IVM_BT_INNER_CAP == 32,
+               "node searches assume 32 key slots");
+
 /* A node waiting in a spare pool; the pools are singly linked lists. */
 struct ivm__bt_spare {
   struct ivm__bt_spare *next;
@@ -57,19 +63,19 @@ static inline ivm__bt_leaf *ivm__bt_path_leaf(const ivm__bt_path *p) {
   return p->node[p->depth];
 }
 
-/* How many of the sorted k[0..n) are <= x. A branch-free binary search:
- * the loop runs ceil(log2 n) times whatever the keys, so nothing is
- * mispredicted; the node's lines were prefetched together beforehand, so
- * the probes do not each wait for memory. */
+/* How many of the sorted keys k[0..n) are <= x, where k has 32 slots and
+ * those from n on hold INT64_MAX (a node invariant). Two rounds of
+ * independent compares instead of a binary search's chain of dependent
+ * probes: the heads of the four 8-key segments pick a segment, then its 8
+ * keys are counted. Nothing branches on data, and the node's lines,
+ * prefetched together, are read in parallel. The padding counts only when
+ * x == INT64_MAX, hence the final clamp. */
 static inline int ivm__bt_count_le(const int64_t *k, int n, int64_t x) {
-  if (n == 0) return 0;
-  const int64_t *b = k;
-  while (n > 1) {
-    int half = n / 2;
-    b = b[half] <= x ? b + half : b;
-    n -= half;
-  }
-  return (int)(b - k) + (*b <= x);
+  int seg = (k[8] <= x) + (k[16] <= x) + (k[24] <= x);
+  const int64_t *s = k + 8 * seg;
+  int c = 8 * seg + (s[0] <= x) + (s[1] <= x) + (s[2] <= x) + (s[3] <= x) +
+          (s[4] <= x) + (s[5] <= x) + (s[6] <= x) + (s[7] <= x);
+  return c < n ? c : n;
 }
 
 /* Index of the last span of the leaf starting at or before x, -1 if none. */

@@ -76,7 +76,8 @@ static void note_span(void *ud, int64_t start, int64_t end, bool inserted) {
     b->largest_start = start;
     b->stale &= ~STALE_LARGEST;
   }
-  if (len < b->smallest || ((b->stale & STALE_SMALLEST) && len == b->smallest)) {
+  bool stale_smallest = (b->stale & STALE_SMALLEST) != 0;
+  if (len < b->smallest || (stale_smallest && len == b->smallest)) {
     b->smallest = len;
     b->smallest_count = 1;
     b->stale &= ~STALE_SMALLEST;
