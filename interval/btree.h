@@ -105,4 +105,24 @@ int ivm__bt_check(const ivm__bt *t, char *why, size_t why_len);
 /* Prints the tree level by level. */
 void ivm__bt_dump(const ivm__bt *t, FILE *out);
 
+/* Protocol ops for managers whose instance starts with ivm__bt_instance: each
+ * forwards to the tree, so a manager's ops table names these for whatever it
+ * does not add to. */
+typedef struct ivm__bt_instance {
+  ivm base;
+  ivm__bt tree;
+} ivm__bt_instance;
+
+void ivm__bt_op_fini(ivm *m);
+int ivm__bt_op_release(ivm *m, int64_t start, int64_t end, int64_t *changed);
+int ivm__bt_op_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
+                       int64_t *changed);
+bool ivm__bt_op_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
+                     ivm_span *out);
+bool ivm__bt_op_best_fit(const ivm *m, int64_t len, ivm_span *out);
+int64_t ivm__bt_op_total_free(const ivm *m);
+int64_t ivm__bt_op_count(const ivm *m);
+int ivm__bt_op_each(const ivm *m, int64_t start, int64_t end, ivm_visit_fn fn,
+                    void *ud);
+
 #endif /* IVM_BTREE_H */

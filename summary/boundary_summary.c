@@ -37,7 +37,7 @@ enum {
 
 typedef struct boundary_summary {
   ivm base;
-  ivm__bt tree;
+  ivm__bt tree; /* first two members as in ivm__bt_instance */
   int64_t first, last;
   int64_t largest, largest_start;
   int64_t smallest, smallest_count;
@@ -129,36 +129,11 @@ static boundary_summary *cache_of(const ivm *m) {
   return (boundary_summary *)m;
 }
 
-static ivm__bt *tree_of(ivm *m) { return &((boundary_summary *)m)->tree; }
-static const ivm__bt *ctree_of(const ivm *m) {
-  return &((const boundary_summary *)m)->tree;
-}
 
 static int bs_init(ivm *m) {
   boundary_summary *b = (boundary_summary *)m;
   reset_cache(b);
   return ivm__bt_init(&b->tree, m, note_span, b);
-}
-
-static void bs_fini(ivm *m) { ivm__bt_fini(tree_of(m)); }
-
-static int bs_release(ivm *m, int64_t start, int64_t end, int64_t *changed) {
-  return ivm__bt_release(tree_of(m), start, end, changed);
-}
-
-static int bs_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
-                      int64_t *changed) {
-  return ivm__bt_reserve(tree_of(m), start, end,
-                         (flags & IVM_REQUIRE_COVERED) != 0, changed);
-}
-
-static bool bs_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
-                    ivm_span *out) {
-  return ivm__bt_find(ctree_of(m), p, len, not_after, out);
-}
-
-static bool bs_best_fit(const ivm *m, int64_t len, ivm_span *out) {
-  return ivm__bt_best_fit(ctree_of(m), len, out);
 }
 
 static bool bs_largest(const ivm *m, ivm_span *out) {
@@ -167,15 +142,6 @@ static bool bs_largest(const ivm *m, ivm_span *out) {
   if (b->tree.count == 0) return false;
   *out = (ivm_span){b->largest_start, b->largest_start + b->largest};
   return true;
-}
-
-static int64_t bs_total_free(const ivm *m) { return ctree_of(m)->total; }
-
-static int64_t bs_count(const ivm *m) { return ctree_of(m)->count; }
-
-static int bs_each(const ivm *m, int64_t start, int64_t end, ivm_visit_fn fn,
-                   void *ud) {
-  return ivm__bt_each(ctree_of(m), start, end, fn, ud);
 }
 
 static void bs_summary(const ivm *m, ivm_summary *out) {
@@ -264,15 +230,15 @@ const struct ivm_ops ivm__boundary_summary_ops = {
                    "O(1) stats in the common case",
     .instance_size = sizeof(boundary_summary),
     .init = bs_init,
-    .fini = bs_fini,
-    .release = bs_release,
-    .reserve = bs_reserve,
-    .find = bs_find,
-    .best_fit = bs_best_fit,
+    .fini = ivm__bt_op_fini,
+    .release = ivm__bt_op_release,
+    .reserve = ivm__bt_op_reserve,
+    .find = ivm__bt_op_find,
+    .best_fit = ivm__bt_op_best_fit,
     .largest = bs_largest,
-    .total_free = bs_total_free,
-    .count = bs_count,
-    .each = bs_each,
+    .total_free = ivm__bt_op_total_free,
+    .count = ivm__bt_op_count,
+    .each = ivm__bt_op_each,
     .summary = bs_summary,
     .counters = bs_counters,
     .check = bs_check,
