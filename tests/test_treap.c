@@ -1,7 +1,7 @@
 /* test_treap.c - the treap's own shapes and edge cases: reproducible shape
  * per seed, balance under sorted input, merges and reserves across many
  * spans, first fits that must skip most of the tree, ties, check() catching
- * corruption, and allocation failures at the pool's chunk boundaries. Every
+ * corruption, and allocation failures whenever the pool grows. Every
  * operation runs on a treap and on the reference, and right after it the
  * results, every statistic, the span lists and ivm_check() must agree. */
 #include <stdlib.h>
@@ -203,13 +203,17 @@ TEST(treap_merges_across_many_spans) {
 
 /* Reserves that drop many spans and keep remainders at one end, the other,
  * both or neither; strict reserves across gaps; and the freed slots are
- * reused rather than new chunks allocated. */
+ * reused rather than the pool grown. */
 TEST(treap_bulk_reserves) {
   twin w;
   twin_open(&w, &(ivm_options){.seed = 13});
   for (int64_t k = 0; k < 3000; k++) release(&w, 10 * k, 10 * k + 6);
-  int64_t chunks = counter(w.tr, "pool_chunks");
-  ASSERT(chunks >= 3000 / 256);
+  int64_t slots = counter(w.tr, "pool_slots");
+  int64_t grows = counter(w.tr, "pool_grows");
+  ASSERT(slots > 3000);
+  /* Geometric growth, yet with little slack: the memory budget per span. */
+  ASSERT(grows > 1 && grows < 40);
+  ASSERT(slots < 3000 + 3000 / 8 + 64);
   ASSERT_EQ_I64(reserve(&w, 3, 5003, 0).changed, 3 + 6 * 499 + 3);
   reserve(&w, 6000, 8006, 0);  /* exact span boundaries: no remainder */
   reserve(&w, 9001, 11000, 0); /* remainder on the left only */
@@ -222,10 +226,11 @@ TEST(treap_bulk_reserves) {
   ASSERT_OK(reserve(&w, 15001, 15005, IVM_REQUIRE_COVERED).status);
   reserve(&w, 16006, 16010, 0); /* only occupied points */
   ASSERT(counter(w.tr, "pool_free") > 900);
-  /* Refill about 900 spans: the free list serves every node, no chunk is
-   * added. */
+  /* Refill about 900 spans: the free list serves every node, the pool does
+   * not grow. */
   for (int64_t k = 0; k < 1200; k++) release(&w, 10 * k, 10 * k + 6);
-  ASSERT_EQ_I64(counter(w.tr, "pool_chunks"), chunks);
+  ASSERT_EQ_I64(counter(w.tr, "pool_slots"), slots);
+  ASSERT_EQ_I64(counter(w.tr, "pool_grows"), grows);
   reserve(&w, -1000000, 1000000, 0);
   ASSERT_EQ_I64(ivm_count(w.tr), 0);
   ASSERT_EQ_I64(counter(w.tr, "height"), 0);
@@ -311,10 +316,15 @@ TEST(treap_check_detects_corruption) {
   ivm__treap_node *child = ivm__treap_at(t, root->left), saved = *root;
   char why[256];
 
-  root->max_len++;
+  ivm__treap_sum *root_sum = ivm__treap_sum_at(t, t->root);
+  root_sum->max_len++;
   ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
   ASSERT(strstr(why, "summary") != NULL);
-  *root = saved;
+  root_sum->max_len--;
+  child->count++;
+  ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
+  ASSERT(strstr(why, "summary") != NULL);
+  child->count--;
 
   uint32_t prio = child->prio;
   ASSERT(root->prio < UINT32_MAX);
@@ -340,9 +350,10 @@ TEST(treap_check_detects_corruption) {
 /* Fails each allocator request of a fixed operation sequence in turn. The
  * failing operation must report IVM_NOMEM and change nothing (state, bytes
  * held); it then succeeds when retried; destroy returns every byte. Requests
- * only happen at chunk and chunk-table boundaries, so the sequence is long
- * enough to grow the table and reaches both the release that needs a node
- * and the reserve that cuts a span in two. */
+ * only happen when the pool or the path buffer grows, so the sequence is
+ * long enough for both to grow many times, and the pool's growth reaches
+ * both the release that needs a node and the reserve that cuts a span in
+ * two (which must find its span again after the block moved). */
 TEST(treap_allocation_failure_is_atomic) {
   enum { OPS = 3000 };
   bool failed_release = false, failed_reserve = false;
@@ -395,7 +406,7 @@ TEST(treap_allocation_failure_is_atomic) {
     }
     /* The bytes counter is exact. */
     ASSERT_EQ_I64(counter(w.tr, "bytes"), a.live_bytes);
-    ASSERT(counter(w.tr, "pool_chunks") > 8);
+    ASSERT(counter(w.tr, "pool_grows") > 8);
     twin_compare(&w, &(oracle_op){.kind = ORACLE_INTERVALS});
     twin_close(&w);
     ASSERT_EQ_I64(a.live_bytes, 0);

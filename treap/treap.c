@@ -15,14 +15,17 @@
  *   the same order as starts and a search may go by either;
  * - heap order on priorities, which come from a splitmix64 stream seeded by
  *   the options: the same seed and operations give the same shape;
- * - every node's max_len, min_len, total and count are what ivm__treap_pull
- *   computes from its children; structural changes call only that.
+ * - every node's max_len, min_len, total and count are what
+ *   ivm__treap_summarize derives from its children; structural changes
+ *   store it with ivm__treap_pull.
  *
  * Mutations first walk from the root recording their path (growing the
  * path buffer if needed), then obtain the one node they may need, and only
  * then change the tree, so IVM_NOMEM and IVM_CONFLICT leave everything as it
  * was. The change happens at the end of the walk and the summaries are
- * pulled back up the recorded path. Split, join and erase of a range are
+ * pulled back up the recorded path until max_len and min_len stop changing;
+ * above that, total and count are shifted by the change's known effect.
+ * Split, join and erase of a range are
  * recursive, pulling each level on the way back up; their depth is bounded
  * by the height, O(log n) expected. */
 #include <string.h>
@@ -31,11 +34,31 @@
 
 typedef ivm__treap treap;
 typedef ivm__treap_node node;
+typedef ivm__treap_sum sum;
 
 static node *at(const treap *t, uint32_t i) { return ivm__treap_at(t, i); }
-static void pull(const treap *t, node *n) { ivm__treap_pull(t, n); }
+static sum *sum_at(const treap *t, uint32_t i) {
+  return ivm__treap_sum_at(t, i);
+}
+static bool pull(treap *t, uint32_t i) { return ivm__treap_pull(t, i); }
 
 static int64_t span_len(const node *n) { return n->end - n->start; }
+
+/* a if !take_b, else b, as arithmetic: compilers turn a conditional
+ * expression on a descent's direction back into a branch, which the
+ * predictor loses half the time. */
+static uint32_t select_u32(bool take_b, uint32_t a, uint32_t b) {
+  return a ^ ((a ^ b) & (0u - (uint32_t)take_b));
+}
+
+/* Whether x - start < n's length, in one unsigned comparison, so a descent
+ * that stops at the span holding a point has one well-predicted branch
+ * rather than two: x - start wraps to a large value exactly when x < start.
+ * closed also accepts x == end. */
+static bool holds(const node *n, int64_t x, bool closed) {
+  return (uint64_t)x - (uint64_t)n->start <
+         (uint64_t)n->end - (uint64_t)n->start + closed;
+}
 
 /* splitmix64: one 64-bit step per priority, the high half kept. */
 static uint32_t next_prio(treap *t) {
@@ -48,25 +71,22 @@ static uint32_t next_prio(treap *t) {
 /* A new single-node tree; ivm__treap_pool_reserve must have succeeded. */
 static uint32_t make_node(treap *t, int64_t start, int64_t end) {
   uint32_t i = ivm__treap_pool_take(t);
-  node *n = at(t, i);
-  *n = (node){.start = start, .end = end, .prio = next_prio(t)};
-  pull(t, n);
+  *at(t, i) = (node){.start = start, .end = end, .prio = next_prio(t)};
+  pull(t, i);
   return i;
 }
 
 /* ---- Read-only searches ------------------------------------------------ */
 
-/* The last span whose start is <= bound, 0 if none. */
+/* The last span whose start is <= bound, 0 if none. The way down is chosen
+ * without a branch (select_u32). */
 static uint32_t last_start_at_most(const treap *t, int64_t bound) {
   uint32_t x = t->root, found = 0;
   while (x) {
     const node *n = at(t, x);
-    if (n->start <= bound) {
-      found = x;
-      x = n->right;
-    } else {
-      x = n->left;
-    }
+    bool right = n->start <= bound;
+    found = select_u32(right, found, x);
+    x = select_u32(right, n->left, n->right);
   }
   return found;
 }
@@ -78,7 +98,7 @@ static uint32_t last_start_at_most(const treap *t, int64_t bound) {
 static uint32_t leftmost_at_least(const treap *t, uint32_t x, int64_t len) {
   while (x) {
     const node *n = at(t, x);
-    if (at(t, n->left)->max_len >= len)
+    if (sum_at(t, n->left)->max_len >= len)
       x = n->left;
     else if (span_len(n) >= len)
       return x;
@@ -105,7 +125,7 @@ static void split(treap *t, uint32_t x, int64_t key, uint32_t *l,
     split(t, n->left, key, l, &n->left);
     *r = x;
   }
-  pull(t, n);
+  pull(t, x);
 }
 
 /* Joins two treaps; every start in a precedes every start in b. */
@@ -115,11 +135,11 @@ static uint32_t join(treap *t, uint32_t a, uint32_t b) {
   node *na = at(t, a), *nb = at(t, b);
   if (na->prio >= nb->prio) {
     na->right = join(t, na->right, b);
-    pull(t, na);
+    pull(t, a);
     return a;
   }
   nb->left = join(t, a, nb->left);
-  pull(t, nb);
+  pull(t, b);
   return b;
 }
 
@@ -128,14 +148,11 @@ static uint32_t insert(treap *t, uint32_t x, uint32_t i) {
   node *n = at(t, x), *ni = at(t, i);
   if (!x || ni->prio > n->prio) {
     split(t, x, ni->start, &ni->left, &ni->right);
-    pull(t, ni);
+    pull(t, i);
     return i;
   }
-  if (ni->start < n->start)
-    n->left = insert(t, n->left, i);
-  else
-    n->right = insert(t, n->right, i);
-  pull(t, n);
+  n->child[ni->start > n->start] = insert(t, n->child[ni->start > n->start], i);
+  pull(t, x);
   return x;
 }
 
@@ -157,7 +174,7 @@ static uint32_t keep_below(treap *t, uint32_t x, int64_t lo) {
     node *n = at(t, x);
     if (n->start < lo) {
       n->right = keep_below(t, n->right, lo);
-      pull(t, n);
+      pull(t, x);
       return x;
     }
     uint32_t left = n->left;
@@ -175,7 +192,7 @@ static uint32_t keep_above(treap *t, uint32_t x, int64_t last) {
     node *n = at(t, x);
     if (n->start > last) {
       n->left = keep_above(t, n->left, last);
-      pull(t, n);
+      pull(t, x);
       return x;
     }
     uint32_t right = n->right;
@@ -202,7 +219,7 @@ static uint32_t erase_range(treap *t, uint32_t x, int64_t lo, int64_t last) {
     ivm__treap_pool_put(t, x);
     return join(t, l, r);
   }
-  pull(t, n);
+  pull(t, x);
   return x;
 }
 
@@ -230,26 +247,36 @@ static int grow_path(treap *t) {
  * IVM_NOMEM is safe. */
 static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
   uint32_t d = 0, h = 0;
+  const node *nodes = t->nodes; /* stores to the path cannot move it */
   for (uint32_t x = t->root; x;) {
     if (d == t->path_cap && grow_path(t) != IVM_OK) return IVM_NOMEM;
     t->path[d++] = x;
-    const node *n = at(t, x);
-    if (n->end >= bound) {
-      h = d;
-      if (n->start <= bound) break;
-      x = n->left;
-    } else {
-      x = n->right;
-    }
+    const node *n = &nodes[x];
+    /* Branch-free like last_start_at_most; the stop is rarely taken. */
+    bool right = n->end < bound;
+    h = select_u32(right, d, h);
+    if (holds(n, bound, true)) break;
+    x = select_u32(right, n->left, n->right);
   }
   *depth = d;
   *hit = h;
   return IVM_OK;
 }
 
-/* Recomputes the summaries of path[k-1], ..., path[0], bottom-up. */
-static void pull_path(treap *t, uint32_t k) {
-  while (k--) pull(t, at(t, t->path[k]));
+/* Brings the summaries of path[k-1], ..., path[0] up to date after a change
+ * at path[k-1] or below it that changed the subtree's total by dtotal and
+ * its span count by dcount. Each is pulled until one keeps its max_len and
+ * min_len: above it those cannot change, and total and count only shift by
+ * the known difference, which needs neither child (the Linux augmented
+ * rbtree's early stop). */
+static void fix_path(treap *t, uint32_t k, int64_t dtotal, int32_t dcount) {
+  while (k && pull(t, t->path[k - 1])) k--;
+  if (k) k--; /* pulled, with nothing left to propagate */
+  while (k--) {
+    uint32_t x = t->path[k];
+    sum_at(t, x)->total += dtotal;
+    at(t, x)->count += (uint32_t)dcount;
+  }
 }
 
 /* Makes whatever pointed at path[k] (its parent path[k-1], or the root)
@@ -270,15 +297,17 @@ static void relink(treap *t, uint32_t k, uint32_t x) {
  * neighbours: only summaries change, on the path. */
 static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
   node *n = at(t, t->path[k - 1]);
+  int64_t dtotal = (end - start) - span_len(n);
   n->start = start;
   n->end = end;
-  pull_path(t, k);
+  fix_path(t, k, dtotal, 0);
 }
 
 /* Inserts node i, given that path[0 .. k) is the start of its key's search
  * path: above the first of those nodes with a lower priority, whose subtree
- * is split around it, or else below path[k-1]. */
-static void insert_along(treap *t, uint32_t k, uint32_t i) {
+ * is split around it, or else below path[k-1]. dtotal is the change of the
+ * tree's total, the new span included. */
+static void insert_along(treap *t, uint32_t k, uint32_t i, int64_t dtotal) {
   node *ni = at(t, i);
   /* Priorities never increase down a path, so the first lower one is found
    * from the bottom, where a random priority most likely belongs. */
@@ -286,18 +315,16 @@ static void insert_along(treap *t, uint32_t k, uint32_t i) {
   while (j > 0 && at(t, t->path[j - 1])->prio < ni->prio) j--;
   if (j < k) {
     split(t, t->path[j], ni->start, &ni->left, &ni->right);
-    pull(t, ni);
+    pull(t, i);
     relink(t, j, i);
-    pull_path(t, j);
+    fix_path(t, j, dtotal, 1);
   } else if (k == 0) {
     t->root = insert(t, t->root, i);
   } else {
     node *p = at(t, t->path[k - 1]);
-    if (ni->start < p->start)
-      p->left = insert(t, p->left, i);
-    else
-      p->right = insert(t, p->right, i);
-    pull_path(t, k);
+    bool right = ni->start > p->start;
+    p->child[right] = insert(t, p->child[right], i);
+    fix_path(t, k, dtotal, 1);
   }
 }
 
@@ -305,9 +332,10 @@ static void insert_along(treap *t, uint32_t k, uint32_t i) {
 static void remove_at(treap *t, uint32_t k) {
   uint32_t x = t->path[k - 1];
   node *n = at(t, x);
+  int64_t len = span_len(n);
   relink(t, k - 1, join(t, n->left, n->right));
   ivm__treap_pool_put(t, x);
-  pull_path(t, k - 1);
+  fix_path(t, k - 1, -len, -1);
 }
 
 /* ---- Lifetime ---------------------------------------------------------- */
@@ -336,7 +364,7 @@ static void treap_fini(ivm *m) {
  * (nor overflows). It needs no node. */
 
 static int64_t root_total(const treap *t) {
-  return t->root ? at(t, t->root)->total : 0;
+  return t->root ? sum_at(t, t->root)->total : 0;
 }
 
 /* The spans from the first ending at or after start (a) to the last
@@ -352,7 +380,7 @@ static int treap_release(ivm *m, int64_t start, int64_t end,
   if (!a || a->start > end) {
     /* Nothing touches: the walk was the new span's own search path. */
     if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
-    insert_along(t, depth, make_node(t, start, end));
+    insert_along(t, depth, make_node(t, start, end), end - start);
   } else if (a->start <= start && a->end >= end) {
     *changed = 0; /* already free */
     return IVM_OK;
@@ -400,10 +428,11 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
                           keep_right ? z_start - 1 : z_start);
   } else if (keep_left && keep_right) {
     if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
-    /* The walk to a is the start of the search path of the remainder's
-     * key; insert_along pulls a's new summary along with the others. */
-    a->end = start;
-    insert_along(t, ka, make_node(t, end, a_end));
+    /* The pool may have moved: a is found again by index. The walk to a is
+     * the start of the search path of the remainder's key; insert_along
+     * pulls a's new summary along with the others. */
+    at(t, t->path[ka - 1])->end = start;
+    insert_along(t, ka, make_node(t, end, a_end), start - end);
   } else if (keep_left) {
     set_extent(t, ka, a_start, start);
   } else if (keep_right) {
@@ -431,20 +460,21 @@ static bool fits(const node *n, int64_t p, int64_t len) {
  * enough. The first fit therefore belongs to the deepest such node that fits
  * itself or has max_len >= len on its right: one path down, then one
  * guided descent into that right subtree. The path may stop at a span
- * holding p: every span below it ends at or before p. */
+ * holding p: every span below it ends at or before p. The way down and the
+ * candidate are chosen without branches (see last_start_at_most); the
+ * right child's max_len is read at every level, off the chain of loads
+ * that leads down. */
 static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
                        ivm_span *out) {
   const treap *t = (const treap *)m;
   uint32_t best = 0;
   for (uint32_t x = t->root; x;) {
     const node *n = at(t, x);
-    if (n->end > p) {
-      if (fits(n, p, len) || at(t, n->right)->max_len >= len) best = x;
-      if (n->start <= p) break;
-      x = n->left;
-    } else {
-      x = n->right;
-    }
+    bool right = n->end <= p;
+    bool room = fits(n, p, len) | (sum_at(t, n->right)->max_len >= len);
+    best = select_u32(!right & room, best, x);
+    if (holds(n, p, false)) break;
+    x = select_u32(right, n->left, n->right);
   }
   if (!best) return false;
   const node *n = at(t, best);
@@ -458,7 +488,7 @@ static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
 /* The leftmost span of maximal length: follow the root's max_len down,
  * preferring the left side. */
 static uint32_t largest_node(const treap *t) {
-  return leftmost_at_least(t, t->root, at(t, t->root)->max_len);
+  return leftmost_at_least(t, t->root, sum_at(t, t->root)->max_len);
 }
 
 static bool treap_largest(const ivm *m, ivm_span *out) {
@@ -477,8 +507,9 @@ static void best_in(const treap *t, uint32_t x, int64_t len,
                     const node **best) {
   while (x) {
     const node *n = at(t, x);
-    if (n->max_len < len) return;
-    if (*best && (span_len(*best) == len || n->min_len >= span_len(*best)))
+    const sum *s = sum_at(t, x);
+    if (s->max_len < len) return;
+    if (*best && (span_len(*best) == len || s->min_len >= span_len(*best)))
       return;
     best_in(t, n->left, len, best);
     if (span_len(n) >= len && (!*best || span_len(n) < span_len(*best)))
@@ -532,12 +563,12 @@ static void treap_summary(const ivm *m, ivm_summary *out) {
   const treap *t = (const treap *)m;
   memset(out, 0, sizeof *out);
   if (!t->root) return;
-  const node *r = at(t, t->root), *big = at(t, largest_node(t));
-  out->total = r->total;
-  out->count = r->count;
+  const node *big = at(t, largest_node(t));
+  out->total = sum_at(t, t->root)->total;
+  out->count = at(t, t->root)->count;
   out->largest = span_len(big);
   out->largest_start = big->start;
-  out->smallest = r->min_len;
+  out->smallest = sum_at(t, t->root)->min_len;
   uint32_t x = t->root;
   while (at(t, x)->left) x = at(t, x)->left;
   out->first = at(t, x)->start;

@@ -7,6 +7,7 @@
 
 typedef ivm__treap treap;
 typedef ivm__treap_node node;
+typedef ivm__treap_sum sum;
 
 struct verify {
   const treap *t;
@@ -49,34 +50,40 @@ static int verify_tree(struct verify *v, uint32_t x, uint32_t parent_prio) {
   v->prev_end = n->end;
   rc = verify_tree(v, n->right, n->prio);
   if (rc != IVM_OK) return rc;
-  node want = *n;
-  ivm__treap_pull(t, &want);
-  if (want.max_len != n->max_len || want.min_len != n->min_len ||
-      want.total != n->total || want.count != n->count)
+  const sum *s = ivm__treap_sum_at(t, x);
+  sum want;
+  uint32_t want_count;
+  ivm__treap_summarize(t, n, &want, &want_count);
+  if (want.max_len != s->max_len || want.min_len != s->min_len ||
+      want.total != s->total || want_count != n->count)
     return ivm__fail(v->why, v->why_len, "summary of [%lld,%lld) is {max %lld "
                      "min %lld total %lld count %u}, its children give {%lld "
                      "%lld %lld %u}", (long long)n->start, (long long)n->end,
-                     (long long)n->max_len, (long long)n->min_len,
-                     (long long)n->total, (unsigned)n->count,
+                     (long long)s->max_len, (long long)s->min_len,
+                     (long long)s->total, (unsigned)n->count,
                      (long long)want.max_len, (long long)want.min_len,
-                     (long long)want.total, (unsigned)want.count);
+                     (long long)want.total, (unsigned)want_count);
   return IVM_OK;
 }
 
 /* The pool's bookkeeping, and the free list walked within its bounds. */
 static int verify_pool(const treap *t, char *why, size_t why_len) {
-  if (t->nchunks > t->chunk_cap ||
-      t->carved > t->nchunks * IVM__TREAP_CHUNK_NODES)
-    return ivm__fail(why, why_len, "pool: %u slots carved from %u chunks "
-                     "(table of %u)", (unsigned)t->carved,
-                     (unsigned)t->nchunks, (unsigned)t->chunk_cap);
-  if (t->nchunks == 0)
-    return t->root || t->free_head || t->nfree
-               ? ivm__fail(why, why_len, "nodes in use without a chunk")
+  if (t->carved > t->cap)
+    return ivm__fail(why, why_len, "pool: %u slots carved of %u",
+                     (unsigned)t->carved, (unsigned)t->cap);
+  if (!t->block)
+    return t->cap || t->carved || t->root || t->free_head || t->nfree
+               ? ivm__fail(why, why_len, "nodes in use without a block")
                : IVM_OK;
+  if ((uintptr_t)t->nodes % IVM__TREAP_LINE != 0 ||
+      (char *)t->nodes < t->block ||
+      (char *)t->nodes - t->block >= IVM__TREAP_LINE ||
+      t->sums != (sum *)(t->nodes + t->cap) || t->carved == 0)
+    return ivm__fail(why, why_len, "pool: arrays misplaced in the block");
   const node *nil = ivm__treap_at(t, 0);
-  if (nil->left || nil->right || nil->max_len != 0 ||
-      nil->min_len != INT64_MAX || nil->total != 0 || nil->count != 0)
+  const sum *nil_sum = ivm__treap_sum_at(t, 0);
+  if (nil->left || nil->right || nil->count != 0 || nil_sum->max_len != 0 ||
+      nil_sum->min_len != INT64_MAX || nil_sum->total != 0)
     return ivm__fail(why, why_len, "the nil node was written to");
   if (t->nfree >= t->carved)
     return ivm__fail(why, why_len, "%u free slots of %u carved",
@@ -96,7 +103,7 @@ static int verify_pool(const treap *t, char *why, size_t why_len) {
 int ivm__treap_check(const ivm *m, char *why, size_t why_len) {
   const treap *t = (const treap *)m;
   int rc = verify_pool(t, why, why_len);
-  if (rc != IVM_OK || t->nchunks == 0) return rc;
+  if (rc != IVM_OK || !t->block) return rc;
   struct verify v = {.t = t, .live = t->carved - 1 - t->nfree, .why = why,
                      .why_len = why_len};
   rc = verify_tree(&v, t->root, UINT32_MAX);
@@ -119,7 +126,8 @@ size_t ivm__treap_counters(const ivm *m, ivm_counter *out, size_t cap) {
       {"nodes", t->root ? ivm__treap_at(t, t->root)->count : 0},
       {"height", height(t, t->root)},
       {"bytes", (int64_t)ivm__treap_bytes(t)},
-      {"pool_chunks", t->nchunks},
+      {"pool_slots", t->cap},
+      {"pool_grows", t->grows},
       {"pool_free", t->nfree},
   };
   size_t n = sizeof all / sizeof all[0];
@@ -132,19 +140,20 @@ static void dump_tree(const treap *t, uint32_t x, int depth, char side,
                       FILE *out) {
   if (!x) return;
   const node *n = ivm__treap_at(t, x);
+  const sum *s = ivm__treap_sum_at(t, x);
   fprintf(out, "%*s%c [%lld, %lld) prio %u  max %lld min %lld total %lld "
           "count %u\n", 2 * depth, "", side, (long long)n->start,
-          (long long)n->end, (unsigned)n->prio, (long long)n->max_len,
-          (long long)n->min_len, (long long)n->total, (unsigned)n->count);
+          (long long)n->end, (unsigned)n->prio, (long long)s->max_len,
+          (long long)s->min_len, (long long)s->total, (unsigned)n->count);
   dump_tree(t, n->left, depth + 1, 'L', out);
   dump_tree(t, n->right, depth + 1, 'R', out);
 }
 
 void ivm__treap_dump(const ivm *m, FILE *out) {
   const treap *t = (const treap *)m;
-  fprintf(out, "treap: %lld spans, height %lld, %zu bytes in %u chunks, %u "
-          "free slots\n", (long long)(t->root ? ivm__treap_at(t, t->root)->count : 0),
+  fprintf(out, "treap: %lld spans, height %lld, %zu bytes, %u slots, %u "
+          "free\n", (long long)(t->root ? ivm__treap_at(t, t->root)->count : 0),
           (long long)height(t, t->root), ivm__treap_bytes(t),
-          (unsigned)t->nchunks, (unsigned)t->nfree);
+          (unsigned)t->cap, (unsigned)t->nfree);
   dump_tree(t, t->root, 1, '*', out);
 }

@@ -1,46 +1,61 @@
-/* treap_pool.c - where treap nodes live: fixed-size chunks from the
- * allocator hook, a chunk table, and a free list of given-back slots.
+/* treap_pool.c - where treap nodes live: one block from the allocator hook
+ * holding the node array and, after it, the parallel summary array; a free
+ * list of given-back slots.
  *
- *   chunks[0]: [nil][1][2] ... [255]      index i = chunk (i >> 8), slot (i & 255)
- *   chunks[1]: [256][257] ...  [511]
- *   ...
- *   free_head -> 17 -> 3 -> 0             chained through left
+ *   block: [pad] nodes[0]=nil nodes[1] .. nodes[cap-1] | sums[0]=nil .. sums[cap-1]
+ *          ^ block       ^ nodes, at a cache-line boundary
+ *   free_head -> 17 -> 3 -> 0             chained through nodes[i].left
  *
  * Invariants: slots [1, carved) are each either in the tree or on the free
- * list, never both; nfree is the free list's length; carved <=
- * nchunks * CHUNK_NODES; slot 0 of the first chunk is the nil node from the
- * moment that chunk exists. Chunks are only freed by fini, so the pool keeps
- * its high-water mark, and far fewer allocator calls than one per node. */
+ * list, never both; nfree is the free list's length; carved <= cap; slot 0
+ * is the nil node from the moment the block exists; nodes is the first
+ * cache-line boundary in the block, so no 32-byte node straddles two lines;
+ * sums starts right after nodes[cap - 1]. The block grows by an eighth (at least MIN_GROW slots) with one
+ * realloc, so a descent finds a child with one load, the slack stays small
+ * enough for the memory budget per span, and the allocator is called a
+ * logarithmic number of times. It is only freed by fini: the pool keeps its
+ * high-water mark. */
+#include <string.h>
+
 #include "treap.h"
 
-#define CHUNK_BYTES (IVM__TREAP_CHUNK_NODES * sizeof(ivm__treap_node))
-/* Indices are 32-bit: the last chunk must end at or below UINT32_MAX. */
-#define MAX_CHUNKS ((uint32_t)(UINT32_MAX >> IVM__TREAP_CHUNK_SHIFT))
+#define SLOT_BYTES (sizeof(ivm__treap_node) + sizeof(ivm__treap_sum))
+#define MIN_GROW 64u
+/* The block holds LINE - 1 bytes of padding at most. */
+#define LINE ((size_t)IVM__TREAP_LINE)
+/* Indices are 32-bit, and the block's size must fit in a size_t. */
+#define MAX_SLOTS                                                    \
+  ((uint64_t)UINT32_MAX < SIZE_MAX / SLOT_BYTES ? (uint64_t)UINT32_MAX \
+                                                : SIZE_MAX / SLOT_BYTES)
 
 int ivm__treap_pool_reserve(ivm__treap *t) {
-  if (t->free_head || t->carved < t->nchunks * IVM__TREAP_CHUNK_NODES)
-    return IVM_OK;
-  if (t->nchunks == MAX_CHUNKS) return IVM_NOMEM;
-  /* The chunk first, then room in the table: if the table cannot grow the
-   * chunk goes back, so a failure leaves the byte count as it was. */
-  ivm__treap_node *chunk = ivm__alloc(&t->base, CHUNK_BYTES);
-  if (!chunk) return IVM_NOMEM;
-  if (t->nchunks == t->chunk_cap) {
-    uint32_t cap = t->chunk_cap ? t->chunk_cap * 2 : 8;
-    if (cap > MAX_CHUNKS) cap = MAX_CHUNKS;
-    ivm__treap_node **table =
-        ivm__realloc(&t->base, t->chunks, t->chunk_cap * sizeof *table,
-                     cap * sizeof *table);
-    if (!table) {
-      ivm__free(&t->base, chunk, CHUNK_BYTES);
-      return IVM_NOMEM;
-    }
-    t->chunks = table;
-    t->chunk_cap = cap;
-  }
-  t->chunks[t->nchunks++] = chunk;
+  if (t->free_head || t->carved < t->cap) return IVM_OK;
+  if (t->cap == MAX_SLOTS) return IVM_NOMEM;
+  uint64_t cap = (uint64_t)t->cap + ivm__max64(t->cap / 8, MIN_GROW);
+  if (cap > MAX_SLOTS) cap = MAX_SLOTS;
+  /* One realloc: if it fails nothing moved and nothing is held. */
+  size_t old_off = t->block ? (size_t)((char *)t->nodes - t->block) : 0;
+  char *block = ivm__realloc(&t->base, t->block, ivm__treap_pool_bytes(t),
+                             (size_t)cap * SLOT_BYTES + LINE - 1);
+  if (!block) return IVM_NOMEM;
+  /* The realloc kept the arrays at their old offset; the nodes go to the
+   * block's first line boundary and the summaries after the grown node
+   * array. The summaries move first: their new place lies wholly above the
+   * old node array, and memmove allows each move to overlap its source. */
+  size_t off = (size_t)(-(uintptr_t)block & (LINE - 1));
+  ivm__treap_node *nodes = (ivm__treap_node *)(block + off);
+  ivm__treap_sum *sums = (ivm__treap_sum *)(nodes + cap);
+  memmove(sums, block + old_off + (size_t)t->cap * sizeof *nodes,
+          (size_t)t->cap * sizeof *sums);
+  memmove(nodes, block + old_off, (size_t)t->cap * sizeof *nodes);
+  t->block = block;
+  t->nodes = nodes;
+  t->sums = sums;
+  t->cap = (uint32_t)cap;
+  t->grows++;
   if (t->carved == 0) {
-    chunk[0] = (ivm__treap_node){.min_len = INT64_MAX};
+    t->nodes[0] = (ivm__treap_node){.count = 0};
+    t->sums[0] = (ivm__treap_sum){.min_len = INT64_MAX};
     t->carved = 1;
   }
   return IVM_OK;
@@ -49,7 +64,7 @@ int ivm__treap_pool_reserve(ivm__treap *t) {
 uint32_t ivm__treap_pool_take(ivm__treap *t) {
   uint32_t i = t->free_head;
   if (i) {
-    t->free_head = ivm__treap_at(t, i)->left;
+    t->free_head = t->nodes[i].left;
     t->nfree--;
     return i;
   }
@@ -57,18 +72,15 @@ uint32_t ivm__treap_pool_take(ivm__treap *t) {
 }
 
 void ivm__treap_pool_put(ivm__treap *t, uint32_t i) {
-  ivm__treap_at(t, i)->left = t->free_head;
+  t->nodes[i].left = t->free_head;
   t->free_head = i;
   t->nfree++;
 }
 
 void ivm__treap_pool_fini(ivm__treap *t) {
-  for (uint32_t c = 0; c < t->nchunks; c++)
-    ivm__free(&t->base, t->chunks[c], CHUNK_BYTES);
-  ivm__free(&t->base, t->chunks, t->chunk_cap * sizeof *t->chunks);
+  ivm__free(&t->base, t->block, ivm__treap_pool_bytes(t));
 }
 
 size_t ivm__treap_pool_bytes(const ivm__treap *t) {
-  return t->chunk_cap * sizeof *t->chunks +
-         (size_t)t->nchunks * CHUNK_BYTES;
+  return t->block ? t->cap * SLOT_BYTES + LINE - 1 : 0;
 }
