@@ -163,7 +163,7 @@ def test_trace(c):
 
 # The shipped profiles whose setup is small enough for the O(n) reference in
 # a unit test; the large ones are covered by small copies in profiles/.
-SLOW_PROFILES = {"large", "worst-fit"}
+SLOW_PROFILES = {"large", "stats-heavy", "worst-fit"}
 
 
 def test_agree(c):
