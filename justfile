@@ -103,3 +103,15 @@ flamegraph *ARGS: build
     out="results/flamegraph-$(date +%Y%m%d-%H%M%S)"
     {{build_dir}}/ivmprof profile --impl all --profile standard --brief --out "$out" {{ARGS}}
     echo "flame graphs in $out:" $(cd "$out" && ls *.svg)
+
+# ARGS go to ivmprof regress, e.g. `just regress --mode callgrind` or
+# `just regress --threshold-p99 30%`; exit status 1 on a regression.
+# The regression gate against the committed baseline, default thresholds.
+regress *ARGS: build
+    {{build_dir}}/ivmprof regress {{ARGS}}
+
+# Timing ratios of every implementation on the default profiles, and
+# instruction counts (perf where the kernel allows it, else callgrind).
+# Re-record the committed baseline, profiles/baseline.txt, on this machine.
+baseline *ARGS: build
+    {{build_dir}}/ivmprof baseline --fresh --instructions auto {{ARGS}}

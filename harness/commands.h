@@ -8,4 +8,6 @@
   X(replay, "replay a trace on one implementation, log and dump results")    \
   X(compare, "all implementations side by side: agreement, speed, memory")   \
   X(scale, "time per operation at growing sizes, against n log n")           \
-  X(profile, "where the time goes: call statistics, flame charts, pprof")
+  X(profile, "where the time goes: call statistics, flame charts, pprof")    \
+  X(baseline, "measure and record the regression gate's baseline")           \
+  X(regress, "the regression gate: measure again, compare with baseline")

@@ -183,9 +183,7 @@ void ivm_outcome_free(ivm_outcome *o) {
   o->span_count = 0;
 }
 
-/* A fresh instance with the setup operations applied. */
-static int prepare(const struct ivm_ops *impl, const ivm_stream *s,
-                   ivm **out) {
+int ivm_prepare(const struct ivm_ops *impl, const ivm_stream *s, ivm **out) {
   ivm_options opt = ivm_stream_options(s);
   int rc = ivm_create_ops(impl, &opt, out);
   if (rc != IVM_OK) return rc;
@@ -194,15 +192,20 @@ static int prepare(const struct ivm_ops *impl, const ivm_stream *s,
   return IVM_OK;
 }
 
+__attribute__((noinline)) void ivm_play_measured(ivm *m,
+                                                 const ivm_stream *s) {
+  ivm_result r;
+  for (size_t i = s->setup; i < s->count; i++) ivm_exec(m, &s->ops[i], &r);
+}
+
 int ivm_time_block(const struct ivm_ops *impl, const ivm_stream *s,
                    const ivm_clock *c, uint64_t *ticks, uint64_t *cpu_ns) {
   ivm *m;
-  int rc = prepare(impl, s, &m);
+  int rc = ivm_prepare(impl, s, &m);
   if (rc != IVM_OK) return rc;
-  ivm_result r;
   uint64_t cpu0 = ivm_clock_thread_cpu_ns();
   uint64_t t0 = ivm_clock_now(c);
-  for (size_t i = s->setup; i < s->count; i++) ivm_exec(m, &s->ops[i], &r);
+  ivm_play_measured(m, s);
   *ticks = ivm_clock_now(c) - t0;
   *cpu_ns = ivm_clock_thread_cpu_ns() - cpu0;
   ivm_destroy(m);
@@ -212,7 +215,7 @@ int ivm_time_block(const struct ivm_ops *impl, const ivm_stream *s,
 int ivm_time_each(const struct ivm_ops *impl, const ivm_stream *s,
                   const ivm_clock *c, uint64_t *samples) {
   ivm *m;
-  int rc = prepare(impl, s, &m);
+  int rc = ivm_prepare(impl, s, &m);
   if (rc != IVM_OK) return rc;
   ivm_result r;
   for (size_t i = s->setup; i < s->count; i++) {

@@ -66,6 +66,15 @@ int ivm_outcome_run(const struct ivm_ops *impl, const ivm_stream *s,
                     size_t err_len);
 void ivm_outcome_free(ivm_outcome *o);
 
+/* A fresh instance of impl with the setup operations of s applied, ready
+ * for the measured ones (what every timed run starts from). */
+int ivm_prepare(const struct ivm_ops *impl, const ivm_stream *s, ivm **out);
+/* Plays the measured operations of s on m, which ivm_prepare made, with
+ * nothing else around them. Never inlined, so instruction counters (perf
+ * events, callgrind's --toggle-collect=ivm_play_measured) can count
+ * exactly this call. */
+void ivm_play_measured(ivm *m, const ivm_stream *s);
+
 /* Ticks spent on the measured operations of s, timed as one block, without
  * per-operation timers (for throughput), and the thread CPU time they took
  * (which excludes waiting for the CPU on a busy machine). */
