@@ -1,10 +1,10 @@
 /* compare.c - running the side-by-side comparison: agreement, throughput
  * passes, the latency pass and the derived figures. Pure orchestration over
  * measure.c; reports render the result (report_compare.c). */
+#include "errmsg.h"
 #include "compare.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +18,6 @@ ivm_compare_config ivm_compare_defaults(void) {
   cfg.repeat = 5;
   cfg.latency = true;
   return cfg;
-}
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...) {
-  if (err && err_len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
 }
 
 typedef struct progress_ctx {
@@ -197,13 +184,13 @@ static int run_steps(const ivm_stream *s, const ivm_compare_config *cfg,
     f->pass_ns = calloc((size_t)cfg->repeat, sizeof *f->pass_ns);
     f->pass_cpu_ns = calloc((size_t)cfg->repeat, sizeof *f->pass_cpu_ns);
     if (!f->pass_ns || !f->pass_cpu_ns)
-      return failf(err, err_len, IVM_NOMEM, "out of memory");
+      return ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   }
   rc = throughput(s, cfg, out);
   if (rc == IVM_OK && cfg->latency) rc = latency(s, cfg, out);
   if (rc == IVM_OK) rc = derive(out);
   if (rc != IVM_OK)
-    return failf(err, err_len, rc, "timing failed: %s", ivm_strerror(rc));
+    return ivm_errorf(err, err_len, rc, "timing failed: %s", ivm_strerror(rc));
   return IVM_OK;
 }
 
@@ -212,9 +199,9 @@ int ivm_compare_run(const ivm_stream *s, const ivm_compare_config *cfg,
   memset(out, 0, sizeof *out);
   out->fastest = -1;
   if (!cfg->oracle)
-    return failf(err, err_len, IVM_NOIMPL, "no oracle implementation");
+    return ivm_errorf(err, err_len, IVM_NOIMPL, "no oracle implementation");
   if (cfg->repeat < 1 || cfg->warmup < 0)
-    return failf(err, err_len, IVM_INVAL, "repeat must be >= 1, warmup >= 0");
+    return ivm_errorf(err, err_len, IVM_INVAL, "repeat must be >= 1, warmup >= 0");
   out->measured = ivm_stream_measured(s);
   out->setup = s->setup;
   out->oracle = cfg->oracle->name;
@@ -223,7 +210,7 @@ int ivm_compare_run(const ivm_stream *s, const ivm_compare_config *cfg,
   out->impl_count = cfg->impl_count;
   out->impls = calloc(cfg->impl_count ? cfg->impl_count : 1,
                       sizeof *out->impls);
-  if (!out->impls) return failf(err, err_len, IVM_NOMEM, "out of memory");
+  if (!out->impls) return ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   for (size_t i = 0; i < cfg->impl_count; i++) {
     out->impls[i].name = cfg->impls[i]->name;
     out->impls[i].peer = ivm_impls_is_peer(cfg->impls[i]);

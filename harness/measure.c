@@ -3,6 +3,7 @@
  * they go, so the recorded oracle results are the only per-operation data
  * kept; timed runs use the default allocator and touch nothing but the
  * clock around the measured operations. */
+#include "errmsg.h"
 #include "measure.h"
 
 #include <inttypes.h>
@@ -12,19 +13,6 @@
 #include <string.h>
 
 #include "exec.h"
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...) {
-  if (err && err_len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
-}
 
 static void mismatchf(ivm_mismatch *mm, size_t index, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -126,7 +114,7 @@ int ivm_outcome_run(const struct ivm_ops *impl, const ivm_stream *s,
   if (!expect) {
     out->results = malloc((s->count ? s->count : 1) * sizeof *out->results);
     if (!out->results)
-      return failf(err, err_len, IVM_NOMEM,
+      return ivm_errorf(err, err_len, IVM_NOMEM,
                    "no memory to record %zu results", s->count);
   }
   ivm_options opt = ivm_stream_options(s);
@@ -135,7 +123,7 @@ int ivm_outcome_run(const struct ivm_ops *impl, const ivm_stream *s,
   int rc = ivm_create_ops(impl, &opt, &m);
   if (rc != IVM_OK) {
     ivm_outcome_free(out);
-    return failf(err, err_len, rc, "creating %s: %s", impl->name,
+    return ivm_errorf(err, err_len, rc, "creating %s: %s", impl->name,
                  ivm_strerror(rc));
   }
   const char *name = impl->name;
@@ -166,7 +154,7 @@ int ivm_outcome_run(const struct ivm_ops *impl, const ivm_stream *s,
   out->memory = at_end;
   if (rc != IVM_OK) {
     ivm_outcome_free(out);
-    return failf(err, err_len, rc, "no memory for the final spans of %s",
+    return ivm_errorf(err, err_len, rc, "no memory for the final spans of %s",
                  name);
   }
   if (!mm->differs && out->leaked_bytes != 0)

@@ -6,11 +6,11 @@
  * give the same stream everywhere, and a longer stream extends a shorter
  * one. Profiles that mix in `free` also run the stream on the reference
  * implementation, the oracle, to learn which spans allocations obtained. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "exec.h"
 #include "prng.h"
 #include "workload.h"
@@ -138,19 +138,6 @@ static int setup(gen *g) {
   return rc;
 }
 
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...) {
-  if (err && err_len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
-}
-
 int ivm_workload_generate(const ivm_profile *p, uint64_t seed, size_t ops,
                           ivm_stream *out, char *err, size_t err_len) {
   gen g = {.p = p, .out = out};
@@ -158,7 +145,7 @@ int ivm_workload_generate(const ivm_profile *p, uint64_t seed, size_t ops,
   if (err && err_len) err[0] = '\0';
   for (int k = 0; k < IVM_MIX_KINDS; k++) g.weight_total += p->weight[k];
   if (g.weight_total == 0)
-    return failf(err, err_len, IVM_INVAL, "%s: the mix is empty", p->name);
+    return ivm_errorf(err, err_len, IVM_INVAL, "%s: the mix is empty", p->name);
   ivm_prng_seed(&g.rng, seed);
   out->has_domain = p->domain;
   out->domain_lo = p->domain ? p->universe_lo : 0;
@@ -178,7 +165,7 @@ int ivm_workload_generate(const ivm_profile *p, uint64_t seed, size_t ops,
   free(g.held.spans);
   if (rc != IVM_OK) {
     ivm_stream_free(out);
-    return failf(err, err_len, rc, "%s: generating the workload failed: %s",
+    return ivm_errorf(err, err_len, rc, "%s: generating the workload failed: %s",
                  p->name, ivm_strerror(rc));
   }
   return IVM_OK;

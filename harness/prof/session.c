@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "cpuprof.h"
+#include "clock.h"
 #include "exec.h"
+#include "measure.h"
 #include "prng.h"
 
 /* The profiling build's registry, renamed by instrument.cmake. */
@@ -26,17 +28,6 @@ static const char *const op_frames[IVM_OP_KINDS] = {
 #undef OP_FRAME
 };
 
-/* A fresh instance on the normal build with the setup operations played. */
-static int prepare(const struct ivm_ops *normal, const ivm_stream *s,
-                   ivm **out) {
-  ivm_options opt = ivm_stream_options(s);
-  int rc = ivm_create_ops(normal, &opt, out);
-  if (rc != IVM_OK) return rc;
-  ivm_result r;
-  for (size_t i = 0; i < s->setup; i++) ivm_exec(*out, &s->ops[i], &r);
-  return IVM_OK;
-}
-
 static int hash_span(void *ud, int64_t start, int64_t end) {
   uint64_t *h = ud;
   *h = (*h ^ (uint64_t)start) * 0x100000001b3u;
@@ -49,13 +40,6 @@ static uint64_t fingerprint(const ivm *m) {
   uint64_t h = 0xcbf29ce484222325u;
   ivm_each(m, INT64_MIN, INT64_MAX, hash_span, &h);
   return h ^ (uint64_t)ivm_count(m);
-}
-
-/* CPU time of the calling thread, in nanoseconds. */
-static int64_t thread_cpu_ns(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* What one pass over the measured operations measured. */
@@ -84,13 +68,13 @@ typedef struct guard {
 static void guard_start(guard *g, const ivm_clock *c) {
   g->pending = 0;
   g->ops = 0;
-  g->cpu0 = thread_cpu_ns(); /* CPU time brackets the wall time */
+  g->cpu0 = (int64_t)ivm_clock_thread_cpu_ns(); /* CPU time brackets the wall time */
   g->t0 = ivm_clock_now(c);
 }
 
 static void guard_check(guard *g, const ivm_clock *c, uint64_t *dropped) {
   double wall = ivm_clock_ns(c, ivm_clock_now(c) - g->t0);
-  double cpu = (double)(thread_cpu_ns() - g->cpu0);
+  double cpu = (double)((int64_t)ivm_clock_thread_cpu_ns() - g->cpu0);
   if (wall - cpu > WAIT_LIMIT_NS) {
     ivm_prof_recorder_drop_times();
     *dropped += g->pending;
@@ -107,12 +91,12 @@ static int play(const ivm_prof_session *ss, const struct ivm_ops *normal,
                 pass *out) {
   const ivm_stream *s = ss->stream;
   ivm *m;
-  int rc = prepare(normal, s, &m);
+  int rc = ivm_prepare(normal, s, &m);
   if (rc != IVM_OK) return rc;
   ivm_result r;
   guard g;
   out->dropped = 0;
-  int64_t cpu0 = thread_cpu_ns();
+  int64_t cpu0 = (int64_t)ivm_clock_thread_cpu_ns();
   uint64_t t0 = ivm_clock_now(ss->clock);
   if (sampled) guard_start(&g, ss->clock);
   for (size_t i = s->setup; i < s->count; i++) {
@@ -133,7 +117,7 @@ static int play(const ivm_prof_session *ss, const struct ivm_ops *normal,
   if (sampled) guard_check(&g, ss->clock, &out->dropped);
   out->wall_ns = (int64_t)ivm_clock_ns(ss->clock, ivm_clock_now(ss->clock) -
                                                       t0);
-  out->cpu_ns = thread_cpu_ns() - cpu0;
+  out->cpu_ns = (int64_t)ivm_clock_thread_cpu_ns() - cpu0;
   char why[256];
   rc = ivm_check(m, why, sizeof why);
   out->print = fingerprint(m);
@@ -241,7 +225,7 @@ int ivm_prof_session_cpu(const ivm_prof_session *ss,
   int rc = IVM_OK;
   do {
     ivm *m;
-    rc = prepare(normal, s, &m);
+    rc = ivm_prepare(normal, s, &m);
     if (rc != IVM_OK) break;
     ivm_result r;
     uint64_t t0 = ivm_clock_now(ss->clock);

@@ -2,11 +2,11 @@
  * harness's comparison per profile, turned into per-round ratios to the
  * relative-to implementation and their medians, plus memory and, when
  * asked, instruction counts (see gate.h for why each is measured so). */
+#include "errmsg.h"
 #include "gate.h"
 
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,19 +24,6 @@ ivm_gate_config ivm_gate_defaults(void) {
   cfg.set.instructions = IVM_ICOUNT_NONE;
   cfg.timing = true;
   return cfg;
-}
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...) {
-  if (err && err_len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
 }
 
 /* Per-round samples of one profile: [impl * rounds + round]. */
@@ -108,7 +95,7 @@ static int callgrind_count(const ivm_gate_config *cfg, const char *impl,
                            const char *profile, uint64_t *count, char *err,
                            size_t err_len) {
   if (!cfg->play_argv)
-    return failf(err, err_len, IVM_INVAL, "no command to run under "
+    return ivm_errorf(err, err_len, IVM_INVAL, "no command to run under "
                  "callgrind");
   size_t n = 0;
   while (cfg->play_argv[n]) n++;
@@ -118,7 +105,7 @@ static int callgrind_count(const ivm_gate_config *cfg, const char *impl,
   char *tail[] = {"--impl", (char *)impl, "--profiles", (char *)profile,
                   "--ops", ops, "--seed", seed, NULL};
   char **argv = malloc((n + sizeof tail / sizeof tail[0]) * sizeof *argv);
-  if (!argv) return failf(err, err_len, IVM_NOMEM, "out of memory");
+  if (!argv) return ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   memcpy(argv, cfg->play_argv, n * sizeof *argv);
   memcpy(argv + n, tail, sizeof tail);
   int rc = ivm_icount_callgrind(argv, count, err, err_len);
@@ -188,7 +175,7 @@ static int prepare_workloads(const ivm_gate_config *cfg, size_t compared,
       rc = ivm_workload_generate(&prof, cfg->set.seed, (size_t)cfg->set.ops,
                                  &w[p].stream, err, err_len);
     if (rc == IVM_OK && samples_alloc(&w[p].smp, compared * (size_t)rounds))
-      rc = failf(err, err_len, IVM_NOMEM, "out of memory");
+      rc = ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
     if (rc != IVM_OK) return rc;
     snprintf(w[p].name, sizeof w[p].name, "%s", prof.name);
     for (size_t i = 0; i < cfg->impl_count; i++) {
@@ -222,7 +209,7 @@ static int run_round(const ivm_gate_config *cfg, const ivm_compare_config *cc,
   for (size_t i = 0; r == 0 && i < cfg->impl_count; i++)
     w->rows[i].row.bytes_per_span = res.impls[i].bytes_per_span;
   if (cfg->timing && !res.impls[ref].timed)
-    rc = failf(err, err_len, IVM_INVAL, "%s: %s, the implementation the "
+    rc = ivm_errorf(err, err_len, IVM_INVAL, "%s: %s, the implementation the "
                "ratios are relative to, was not timed (%s)", w->name,
                cc->impls[ref]->name, res.untimed_note);
   else if (cfg->timing)
@@ -237,13 +224,13 @@ int ivm_gate_measure(const ivm_gate_config *cfg, ivm_gate_result *out,
   out->agreed = true;
   if (cfg->impl_count == 0 || cfg->impl_count > IVM_IMPLS_MAX ||
       cfg->profile_count == 0)
-    return failf(err, err_len, IVM_INVAL, "nothing to measure");
+    return ivm_errorf(err, err_len, IVM_INVAL, "nothing to measure");
   if (cfg->timing && !cfg->relative_to)
-    return failf(err, err_len, IVM_INVAL, "timing needs an implementation "
+    return ivm_errorf(err, err_len, IVM_INVAL, "timing needs an implementation "
                  "to be relative to");
   if (cfg->set.rounds < 1 || cfg->set.repeat < 1 || cfg->set.warmup < 0 ||
       cfg->set.ops < 1)
-    return failf(err, err_len, IVM_INVAL, "ops, rounds and repeat must be "
+    return ivm_errorf(err, err_len, IVM_INVAL, "ops, rounds and repeat must be "
                  ">= 1, warmup >= 0");
   const struct ivm_ops *list[IVM_IMPLS_MAX + 1];
   size_t ref;
@@ -264,7 +251,7 @@ int ivm_gate_measure(const ivm_gate_config *cfg, ivm_gate_result *out,
   workload *w = calloc(cfg->profile_count, sizeof *w);
   int rc = out->rows && w ? prepare_workloads(cfg, cc.impl_count, rounds, w,
                                               out->rows, err, err_len)
-                          : failf(err, err_len, IVM_NOMEM, "out of memory");
+                          : ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   /* Rounds go over every profile in turn, so each profile's rounds are
    * spread over the whole run and a burst of load on the machine touches
    * few of them. */

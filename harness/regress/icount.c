@@ -4,11 +4,11 @@
  */
 #define _DEFAULT_SOURCE /* syscall() beside the POSIX interfaces */
 
+#include "errmsg.h"
 #include "icount.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,19 +45,6 @@ bool ivm_icount_from_name(const char *name, ivm_icount_kind *out) {
   return false;
 }
 
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int failf(char *err, size_t err_len, int rc, const char *fmt, ...) {
-  if (err && err_len) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
-}
-
 /* ---- perf_event_open ----------------------------------------------------- */
 
 #ifdef __linux__
@@ -86,7 +73,7 @@ static int perf_open(char *err, size_t err_len) {
                          ? "no hardware instruction counter here (a virtual "
                            "machine without a virtual PMU?)"
                          : "the kernel refuses it";
-  failf(err, err_len, IVM_NOIMPL, "perf_event_open(instructions, user "
+  ivm_errorf(err, err_len, IVM_NOIMPL, "perf_event_open(instructions, user "
         "space only): %s: %s; kernel.perf_event_paranoid = %s",
         strerror(e), hint, paranoid);
   return -1;
@@ -99,7 +86,7 @@ static int perf_pass(int fd, const struct ivm_ops *impl, const ivm_stream *s,
   ivm *m;
   int rc = ivm_prepare(impl, s, &m);
   if (rc != IVM_OK)
-    return failf(err, err_len, rc, "creating %s: %s", impl->name,
+    return ivm_errorf(err, err_len, rc, "creating %s: %s", impl->name,
                  ivm_strerror(rc));
   ioctl(fd, PERF_EVENT_IOC_RESET, 0);
   ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
@@ -107,7 +94,7 @@ static int perf_pass(int fd, const struct ivm_ops *impl, const ivm_stream *s,
   ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
   ivm_destroy(m);
   if (read(fd, count, sizeof *count) != (ssize_t)sizeof *count)
-    return failf(err, err_len, IVM_NOIMPL, "reading the instruction counter: "
+    return ivm_errorf(err, err_len, IVM_NOIMPL, "reading the instruction counter: "
                  "%s", strerror(errno));
   return IVM_OK;
 }
@@ -129,7 +116,7 @@ int ivm_icount_perf(const struct ivm_ops *impl, const ivm_stream *s,
 }
 #else
 static int perf_open(char *err, size_t err_len) {
-  failf(err, err_len, IVM_NOIMPL, "perf_event_open exists only on Linux");
+  ivm_errorf(err, err_len, IVM_NOIMPL, "perf_event_open exists only on Linux");
   return -1;
 }
 
@@ -138,7 +125,7 @@ int ivm_icount_perf(const struct ivm_ops *impl, const ivm_stream *s,
   (void)impl;
   (void)s;
   (void)count;
-  return failf(err, err_len, IVM_NOIMPL, "perf_event_open exists only on "
+  return ivm_errorf(err, err_len, IVM_NOIMPL, "perf_event_open exists only on "
                "Linux");
 }
 #endif
@@ -196,7 +183,7 @@ static int read_total(const char *path, uint64_t *count, char *err,
                       size_t err_len) {
   FILE *f = fopen(path, "r");
   if (!f)
-    return failf(err, err_len, IVM_NOIMPL, "%s: %s", path, strerror(errno));
+    return ivm_errorf(err, err_len, IVM_NOIMPL, "%s: %s", path, strerror(errno));
   char line[512];
   bool found = false;
   while (fgets(line, sizeof line, f)) {
@@ -213,7 +200,7 @@ static int read_total(const char *path, uint64_t *count, char *err,
   }
   fclose(f);
   if (!found)
-    return failf(err, err_len, IVM_NOIMPL, "%s: no totals line", path);
+    return ivm_errorf(err, err_len, IVM_NOIMPL, "%s: no totals line", path);
   return IVM_OK;
 }
 
@@ -236,7 +223,7 @@ int ivm_icount_callgrind(char *const argv[], uint64_t *count, char *err,
   snprintf(dir, sizeof dir, "%s/ivm-callgrind-XXXXXX",
            tmp && tmp[0] ? tmp : "/tmp");
   if (!mkdtemp(dir))
-    return failf(err, err_len, IVM_NOIMPL, "%s: %s", dir, strerror(errno));
+    return ivm_errorf(err, err_len, IVM_NOIMPL, "%s: %s", dir, strerror(errno));
   char out[4200], log[4200], out_opt[4300];
   snprintf(out, sizeof out, "%s/callgrind.out", dir);
   snprintf(log, sizeof log, "%s/child.log", dir);
@@ -250,25 +237,25 @@ int ivm_icount_callgrind(char *const argv[], uint64_t *count, char *err,
   char **full = malloc((nhead + nargs + 1) * sizeof *full);
   int rc = IVM_OK;
   if (!full) {
-    rc = failf(err, err_len, IVM_NOMEM, "out of memory");
+    rc = ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   } else {
     memcpy(full, head, sizeof head);
     memcpy(full + nhead, argv, (nargs + 1) * sizeof *full);
     int status = run(full, log);
     free(full);
     if (status == 127) {
-      rc = failf(err, err_len, IVM_NOIMPL, "valgrind is not installed (not "
+      rc = ivm_errorf(err, err_len, IVM_NOIMPL, "valgrind is not installed (not "
                  "found in PATH)");
     } else if (status != 0) {
       char tail[320];
       tail_of(log, tail, sizeof tail);
-      rc = failf(err, err_len, IVM_NOIMPL, "valgrind --tool=callgrind %s "
+      rc = ivm_errorf(err, err_len, IVM_NOIMPL, "valgrind --tool=callgrind %s "
                  "exited with status %d: %s", argv[0], status,
                  tail[0] ? tail : "(no output)");
     } else {
       rc = read_total(out, count, err, err_len);
       if (rc == IVM_OK && *count == 0)
-        rc = failf(err, err_len, IVM_NOIMPL, "callgrind counted nothing "
+        rc = ivm_errorf(err, err_len, IVM_NOIMPL, "callgrind counted nothing "
                    "inside %s: does %s lack its symbols (stripped)?",
                    IVM_ICOUNT_FUNCTION, argv[0]);
     }
