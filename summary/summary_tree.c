@@ -3,26 +3,39 @@
  * for best fit (representation in summary_index.h, trees in
  * summary_index.c, nodes in summary_pool.c).
  *
- *   instance: total, count
+ *   instance: total, count, first, last, largest
  *             root[ADDR] --> address tree: every span, by start, each node
- *                            with its subtree's {largest, smallest, first,
- *                            last}
+ *                            with its subtree's {largest, smallest} length
  *             root[SIZE] --> size index: the spans by (length, start)...
  *             pending    --> ...but for those created or resized since the
- *                            last best fit
+ *                            last best fit; neither before the first one
  *
  * Invariants: the address tree's nodes are exactly the free spans in normal
  * form (sorted, disjoint, never touching); total and count are their sum
- * and number; each of them is in the size index or on the pending list.
+ * and number; once the size index is open, each of them is in it or on the
+ * pending list.
  *
- * Costs: stats/summary O(1) from the root; find O(log n), skipping every
- * subtree whose largest span is too short; largest O(1); each O(log n + k);
- * best_fit O(log n) plus O(log n) per pending node, O(log n) amortized (see
+ * How a mutation works: one search for its start gives the path to the
+ * spans around it (ivm__saddr_seek). Most mutations then change no order:
+ * a reserve trims a span at one end, a release extends a neighbour, and a
+ * span changes its bounds in place without crossing its neighbours, so only
+ * the summaries up that path are recomputed, as far as they change. A split
+ * keeps the left part in the node and links the right part where the same
+ * path ends; a release that bridges two spans grows the first over the
+ * second and then unlinks the second, found one step along the same path.
+ * Only a mutation that removes more spans searches again, once for each.
+ *
+ * Costs: stats/summary O(1) from the root and the instance; find O(log n),
+ * skipping every subtree whose largest span is too short; largest O(1);
+ * each O(log n + k); best_fit O(log n) plus O(log n) per pending node, and
+ * O(n) once to open the size index, O(log n) amortized (see
  * summary_index.c). A mutation that touches k spans costs O((k + 1) log n);
  * a span is removed at most once after it was added and each mutation adds
- * at most one, so that is O(log n) amortized. A mutation needs at most one
- * new node (a release into a gap, a reserve that splits a span) and obtains
- * it before it changes anything, so IVM_NOMEM leaves the manager as it was.
+ * at most one, so that is O(log n) amortized; finding the largest span
+ * again when it shrank or went adds one descent. A mutation needs at most
+ * one new node (a release into a gap, a reserve that splits a span) and
+ * obtains it before it changes anything, so IVM_NOMEM leaves the manager as
+ * it was.
  */
 #include <string.h>
 
@@ -42,141 +55,217 @@ static int64_t overlap(const ivm__snode *n, int64_t start, int64_t end) {
   return lo < hi ? hi - lo : 0;
 }
 
-/* Links a new node holding [start, end) into both trees; the caller has
- * reserved it. */
-static void add_span(stree *t, int64_t start, int64_t end) {
+/* The position on p, the path of key, of the first span starting at or
+ * after key, or -1. */
+static int from_key(const stree *t, const ivm__spath *p, int64_t key) {
+  if (p->pred >= 0 && at(t, p->node[p->pred])->start == key) return p->pred;
+  return p->succ;
+}
+
+/* Links a new node holding [start, end) where p ends, which is its place in
+ * the order; changed_at as for ivm__saddr_link(). The caller has reserved
+ * the node. */
+static void add_at(stree *t, ivm__spath *p, int64_t start, int64_t end,
+                   int changed_at) {
   uint32_t x = ivm__spool_take(&t->pool);
   ivm__snode *n = at(t, x);
   n->start = start;
   n->end = end;
-  ivm__sidx_insert(t, IVM__BY_ADDR, x);
+  ivm__saddr_link(t, p, x, changed_at);
   ivm__sidx_pend(t, x);
   t->count++;
 }
 
-static void remove_span(stree *t, uint32_t x) {
-  ivm__sidx_erase(t, IVM__BY_ADDR, x);
+/* Removes the span p->node[k]. */
+static void remove_at(stree *t, ivm__spath *p, int k) {
+  uint32_t x = p->node[k];
+  ivm__saddr_unlink(t, p, k);
   ivm__sidx_forget(t, x);
   ivm__spool_put(&t->pool, x);
   t->count--;
 }
 
-/* Gives node x the span [start, end), which keeps x's place in the address
- * order. The size index is keyed by length, so x leaves it (by its old key)
- * for the pending list; the address tree keeps x where it is and only
- * re-summarizes its path. */
-static void respan(stree *t, uint32_t x, int64_t start, int64_t end) {
+/* Gives node p->node[k] the span [start, end), which keeps its place in the
+ * address order. The size index is keyed by length, so the node leaves it
+ * (by its old key) for the pending list; the address tree keeps it where it
+ * is and only re-summarizes its path. */
+static void respan_at(stree *t, const ivm__spath *p, int k, int64_t start,
+                      int64_t end) {
+  uint32_t x = p->node[k];
   ivm__sidx_resizing(t, x);
   ivm__snode *n = at(t, x);
+  int64_t was = ivm__snode_len(n);
   n->start = start;
   n->end = end;
-  ivm__sidx_refresh(t, x);
+  ivm__saddr_resummarize(t, p, k);
+  ivm__saddr_resized(t, x, was);
 }
 
 static int sum_init(ivm *m) {
-  (void)m; /* the pool allocates its first slab with the first span */
+  (void)m; /* the pool allocates its block with the first span */
   return IVM_OK;
 }
 
 static void sum_fini(ivm *m) { ivm__spool_fini(&((stree *)m)->pool, m); }
 
+/* Reserves [start, end) from the span p->node[k], which does not stick out
+ * of it on both sides: the span keeps its part before start, or its part
+ * after end, in place, or goes (and then p is stale). Returns the points
+ * taken. */
+static int64_t take_at(stree *t, ivm__spath *p, int k, int64_t start,
+                       int64_t end) {
+  const ivm__snode *n = at(t, p->node[k]);
+  int64_t s = n->start, e = n->end, taken = overlap(n, start, end);
+  if (s < start)
+    respan_at(t, p, k, s, start);
+  else if (e > end)
+    respan_at(t, p, k, end, e);
+  else
+    remove_at(t, p, k);
+  return taken;
+}
+
+/* Reserves [start, end) from every span that starts inside it, each found
+ * by a search of its own: what a reserve across many spans has left to do
+ * once the spans it could reach along its first path are done. */
+static int64_t take_from(stree *t, int64_t start, int64_t end) {
+  int64_t taken = 0;
+  for (;;) {
+    ivm__spath p;
+    ivm__saddr_seek(t, start, &p);
+    int k = from_key(t, &p, start);
+    if (k < 0 || at(t, p.node[k])->start >= end) return taken;
+    taken += take_at(t, &p, k, start, end);
+  }
+}
+
+/* Releases [start, end) into p->node[k], the first span that overlaps or
+ * touches it: that span grows over it and over the spans after it that
+ * start at or before end, which go. Usually there is none, or only the
+ * next span, whose position one step along the path gives. Returns the
+ * points that were already free. */
+static int64_t grow(stree *t, ivm__spath *p, int k, int64_t start,
+                    int64_t end) {
+  const ivm__snode *x = at(t, p->node[k]);
+  int64_t xs = x->start, lo = ivm__min64(start, xs);
+  int64_t last = x->end, covered = overlap(x, start, end);
+  int j = last < end ? ivm__saddr_step(t, p, k) : -1;
+  if (j < 0 || at(t, p->node[j])->start > end) {
+    if (lo != xs || end > last) respan_at(t, p, k, lo, ivm__max64(end, last));
+    return covered;
+  }
+  const ivm__snode *y = at(t, p->node[j]);
+  covered += overlap(y, start, end);
+  last = y->end;
+  if (last >= end) {
+    /* Only y: x grows over it in place first (the starts keep their
+     * order), so that the path still leads to y, which then goes. */
+    respan_at(t, p, k, lo, last);
+    remove_at(t, p, j);
+    return covered;
+  }
+  /* More may follow y: each is found by a search from the end so far. */
+  remove_at(t, p, j);
+  while (last < end) {
+    ivm__saddr_seek(t, last, p);
+    if (p->succ < 0 || at(t, p->node[p->succ])->start > end) break;
+    const ivm__snode *z = at(t, p->node[p->succ]);
+    covered += overlap(z, start, end);
+    last = z->end;
+    remove_at(t, p, p->succ);
+  }
+  ivm__saddr_seek(t, xs, p);
+  respan_at(t, p, p->pred, lo, ivm__max64(end, last));
+  return covered;
+}
+
 static int sum_release(ivm *m, int64_t start, int64_t end, int64_t *changed) {
   stree *t = (stree *)m;
-  uint32_t pred, succ;
-  ivm__sidx_around(t, start, &pred, &succ);
+  ivm__spath p;
+  ivm__saddr_seek(t, start, &p);
   /* The spans that overlap or touch [start, end) are consecutive; k is the
-   * first of them, if any. */
-  uint32_t k = 0;
-  if (pred != 0 && at(t, pred)->end >= start)
-    k = pred;
-  else if (succ != 0 && at(t, succ)->start <= end)
-    k = succ;
-  if (k == 0) {
+   * position of the first of them, if any. */
+  int k = -1;
+  if (p.pred >= 0 && at(t, p.node[p.pred])->end >= start)
+    k = p.pred;
+  else if (p.succ >= 0 && at(t, p.node[p.succ])->start <= end)
+    k = p.succ;
+  if (k >= 0) {
+    *changed = (end - start) - grow(t, &p, k, start, end);
+  } else {
     if (ivm__spool_reserve(&t->pool, m) != IVM_OK) return IVM_NOMEM;
-    add_span(t, start, end);
+    add_at(t, &p, start, end, p.depth);
     *changed = end - start;
-    t->total += *changed;
-    return IVM_OK;
   }
-  /* k absorbs the spans after it that start at or before end; another can
-   * follow only while the merged span so far ends before end. */
-  ivm__snode *kn = at(t, k);
-  int64_t covered = overlap(kn, start, end), last_end = kn->end;
-  uint32_t next = 0;
-  if (last_end < end) next = k == pred ? succ : ivm__sidx_next(t, kn->start);
-  while (next != 0 && at(t, next)->start <= end) {
-    const ivm__snode *nn = at(t, next);
-    covered += overlap(nn, start, end);
-    last_end = nn->end;
-    remove_span(t, next);
-    next = last_end < end ? ivm__sidx_next(t, kn->start) : 0;
-  }
-  int64_t merged_start = ivm__min64(start, kn->start);
-  int64_t merged_end = ivm__max64(end, last_end);
-  if (merged_start != kn->start || merged_end != kn->end)
-    respan(t, k, merged_start, merged_end);
-  *changed = (end - start) - covered;
+  ivm__saddr_settle(t);
   t->total += *changed;
   return IVM_OK;
+}
+
+/* Reserves [start, end) from p->node[k], the first span that strictly
+ * overlaps it, and from the spans after it, when it does not hold [start,
+ * end) strictly inside. Returns the points taken. */
+static int64_t shrink(stree *t, ivm__spath *p, int k, int64_t start,
+                      int64_t end) {
+  const ivm__snode *x = at(t, p->node[k]);
+  if (x->end >= end) return take_at(t, p, k, start, end);
+  /* x ends inside [start, end), so it keeps at most its part before start,
+   * and the span after it, one step along the path, may overlap too. Spans
+   * that keep a part change in place first; then the first to go can use
+   * the path, and any further span is found by a search. */
+  int j = ivm__saddr_step(t, p, k);
+  if (j >= 0 && at(t, p->node[j])->start >= end) j = -1;
+  bool x_goes = x->start >= start;
+  bool y_goes = j >= 0 && at(t, p->node[j])->end <= end;
+  bool more = y_goes && at(t, p->node[j])->end < end;
+  int64_t taken = 0;
+  if (!x_goes) taken += take_at(t, p, k, start, end);
+  if (j >= 0 && !y_goes) taken += take_at(t, p, j, start, end);
+  if (x_goes) {
+    taken += take_at(t, p, k, start, end);
+    more = y_goes;
+  } else if (y_goes) {
+    taken += take_at(t, p, j, start, end);
+  }
+  if (more) taken += take_from(t, start, end);
+  return taken;
 }
 
 static int sum_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
                        int64_t *changed) {
   stree *t = (stree *)m;
-  uint32_t pred, succ;
-  ivm__sidx_around(t, start, &pred, &succ);
+  ivm__spath p;
+  ivm__saddr_seek(t, start, &p);
+  const ivm__snode *pred = p.pred >= 0 ? at(t, p.node[p.pred]) : NULL;
   /* [start, end) is wholly free only inside the span that holds start. */
-  if ((flags & IVM_REQUIRE_COVERED) && (pred == 0 || at(t, pred)->end < end))
+  if ((flags & IVM_REQUIRE_COVERED) && (pred == NULL || pred->end < end))
     return IVM_CONFLICT;
-  /* x: the first span that strictly overlaps [start, end), if any. */
-  uint32_t x = pred != 0 && at(t, pred)->end > start ? pred : succ;
+  /* k: the position of the first span that strictly overlaps [start, end),
+   * if any. */
+  int k = pred != NULL && pred->end > start ? p.pred : p.succ;
+  if (k >= 0 && at(t, p.node[k])->start >= end) k = -1;
   int64_t taken = 0;
-  if (x != 0 && at(t, x)->start < start && at(t, x)->end > end) {
-    /* Strictly inside one span: it splits, and the right remainder needs a
-     * node, obtained before anything changes. */
+  if (k >= 0 && at(t, p.node[k])->start < start &&
+      at(t, p.node[k])->end > end) {
+    /* Strictly inside one span: it keeps the left part in place and the
+     * right remainder gets a node, obtained before anything changes, linked
+     * right after it: no start lies between its start and end, so the path
+     * of start is also where end belongs. */
     if (ivm__spool_reserve(&t->pool, m) != IVM_OK) return IVM_NOMEM;
-    const ivm__snode *n = at(t, x);
-    int64_t right_end = n->end;
-    respan(t, x, n->start, start);
-    add_span(t, end, right_end);
+    ivm__snode *x = at(t, p.node[k]);
+    int64_t right_end = x->end, was = ivm__snode_len(x);
+    ivm__sidx_resizing(t, p.node[k]);
+    x->end = start;
+    ivm__saddr_resized(t, p.node[k], was);
+    add_at(t, &p, end, right_end, k);
     taken = end - start;
-  } else {
-    /* Only the first span can keep a left part and only the last a right
-     * part; those in between go. Another span can follow x only when x ends
-     * before end. */
-    while (x != 0 && at(t, x)->start < end) {
-      const ivm__snode *n = at(t, x);
-      uint32_t next = 0;
-      if (n->end < end) next = x == pred ? succ : ivm__sidx_next(t, n->start);
-      taken += overlap(n, start, end);
-      if (n->start < start)
-        respan(t, x, n->start, start);
-      else if (n->end > end)
-        respan(t, x, end, n->end);
-      else
-        remove_span(t, x);
-      x = next;
-    }
+  } else if (k >= 0) {
+    taken = shrink(t, &p, k, start, end);
   }
+  ivm__saddr_settle(t);
   *changed = taken;
   t->total -= taken;
   return IVM_OK;
-}
-
-/* The first fit of len at or after p in the subtree at i, which lies wholly
- * after p and whose largest span is at least len long: the leftmost node
- * long enough, found by following the subtree maxima. */
-static uint32_t leftmost_fit(const stree *t, uint32_t i, int64_t len) {
-  for (;;) {
-    const ivm__snode *n = at(t, i);
-    uint32_t l = n->link[IVM__BY_ADDR][LEFT];
-    if (at(t, l)->max_len >= len)
-      i = l;
-    else if (ivm__snode_len(n) >= len)
-      return i;
-    else
-      i = n->link[IVM__BY_ADDR][RIGHT];
-  }
 }
 
 static bool sum_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
@@ -191,30 +280,34 @@ static bool sum_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
   int depth = 0;
   int64_t fit = 0;
   bool found = false;
-  for (uint32_t i = t->root[IVM__BY_ADDR]; i != 0;) {
-    const ivm__snode *n = at(t, i);
-    if (n->max_len < len) break;
-    if (n->start <= p) {
-      if (n->end > p && n->end - p >= len) {
-        fit = p;
-        found = true;
-        break;
-      }
-      i = n->link[IVM__BY_ADDR][RIGHT];
-    } else {
-      stack[depth++] = i;
-      i = n->link[IVM__BY_ADDR][LEFT];
+  uint32_t i = t->root[IVM__BY_ADDR];
+  const ivm__snode *n = i != 0 ? at(t, i) : NULL;
+  while (i != 0 && n->max_len >= len) {
+    /* Branch-free but for the two exits, as in ivm__saddr_seek(): every
+     * node is stacked, and kept there only when it lies after p. */
+    int64_t s = n->start, e = n->end;
+    int right = s <= p;
+    /* Clipped to the span, the difference cannot overflow. */
+    if (right & (e - ivm__min64(ivm__max64(s, p), e) >= len)) {
+      fit = p;
+      found = true;
+      break;
     }
+    uint32_t l = n->link[LEFT], r = n->link[RIGHT];
+    uintptr_t ln = (uintptr_t)at(t, l), rn = (uintptr_t)at(t, r);
+    stack[depth] = i;
+    depth += !right;
+    i = right ? r : l;
+    n = (const ivm__snode *)ivm__sdescend(s, p, ln, rn);
   }
   while (!found && depth > 0) {
-    uint32_t i = stack[--depth];
-    const ivm__snode *n = at(t, i);
-    uint32_t r = n->link[IVM__BY_ADDR][RIGHT];
-    if (ivm__snode_len(n) >= len) {
-      fit = n->start;
+    const ivm__snode *c = at(t, stack[--depth]);
+    uint32_t r = c->link[RIGHT];
+    if (ivm__snode_len(c) >= len) {
+      fit = c->start;
       found = true;
     } else if (at(t, r)->max_len >= len) {
-      fit = at(t, leftmost_fit(t, r, len))->start;
+      fit = at(t, ivm__saddr_leftmost_fit(t, r, len))->start;
       found = true;
     }
   }
@@ -225,13 +318,40 @@ static bool sum_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
   return true;
 }
 
+/* Best fit without the size index: the spans in order, skipping every
+ * subtree whose largest span is too short, the first of the shortest that
+ * fit winning. O(n); only for when the size index cannot get its links. */
+static uint32_t best_fit_by_walk(const stree *t, int64_t len) {
+  uint32_t stack[IVM__MAX_DEPTH], best = 0;
+  int depth = 0;
+  int64_t best_len = 0;
+  for (uint32_t i = t->root[IVM__BY_ADDR];;) {
+    for (; i != 0 && at(t, i)->max_len >= len; i = at(t, i)->link[LEFT])
+      stack[depth++] = i;
+    if (depth == 0) return best;
+    i = stack[--depth];
+    int64_t l = ivm__snode_len(at(t, i));
+    if (l >= len && (best == 0 || l < best_len)) {
+      best = i;
+      best_len = l;
+      if (l == len) return best;
+    }
+    i = at(t, i)->link[RIGHT];
+  }
+}
+
 static bool sum_best_fit(const ivm *m, int64_t len, ivm_span *out) {
-  /* The size index catches up with the pending nodes first: an update of
-   * internal state that ivm.h allows a query (the instance itself is never
-   * a const object). */
+  /* The size index opens with the first best fit and catches up with the
+   * pending nodes at every one: updates of internal state that ivm.h
+   * allows a query (the instance itself is never a const object). */
   stree *t = (stree *)m;
-  ivm__sidx_catch_up(t);
-  uint32_t i = ivm__sidx_best_fit(t, len);
+  uint32_t i;
+  if (ivm__sidx_open(t) == IVM_OK) {
+    ivm__sidx_catch_up(t);
+    i = ivm__sidx_best_fit(t, len);
+  } else {
+    i = best_fit_by_walk(t, len);
+  }
   if (i == 0) return false;
   *out = (ivm_span){at(t, i)->start, at(t, i)->start + len};
   return true;
@@ -241,7 +361,7 @@ static bool sum_largest(const ivm *m, ivm_span *out) {
   const stree *t = (const stree *)m;
   uint32_t root = t->root[IVM__BY_ADDR];
   if (root == 0) return false;
-  const ivm__snode *n = at(t, at(t, root)->max_node);
+  const ivm__snode *n = at(t, t->largest);
   *out = (ivm_span){n->start, n->end};
   return true;
 }
@@ -268,9 +388,9 @@ static int sum_each(const ivm *m, int64_t start, int64_t end, ivm_visit_fn fn,
     const ivm__snode *n = at(t, i);
     if (n->end > start) {
       stack[depth++] = i;
-      i = n->link[IVM__BY_ADDR][LEFT];
+      i = n->link[LEFT];
     } else {
-      i = n->link[IVM__BY_ADDR][RIGHT];
+      i = n->link[RIGHT];
     }
   }
   for (int64_t visited = 0; depth > 0 && visited <= t->count; visited++) {
@@ -278,9 +398,8 @@ static int sum_each(const ivm *m, int64_t start, int64_t end, ivm_visit_fn fn,
     if (n->start >= end) return 0;
     int rc = fn(ud, n->start, n->end);
     if (rc != 0) return rc;
-    for (uint32_t i = n->link[IVM__BY_ADDR][RIGHT];
-         i != 0 && depth < IVM__MAX_DEPTH;
-         i = at(t, i)->link[IVM__BY_ADDR][LEFT])
+    for (uint32_t i = n->link[RIGHT]; i != 0 && depth < IVM__MAX_DEPTH;
+         i = at(t, i)->link[LEFT])
       stack[depth++] = i;
   }
   return 0;
@@ -295,10 +414,10 @@ static void sum_summary(const ivm *m, ivm_summary *out) {
   out->total = t->total;
   out->count = t->count;
   out->largest = r->max_len;
-  out->largest_start = at(t, r->max_node)->start;
+  out->largest_start = at(t, t->largest)->start;
   out->smallest = r->min_len;
-  out->first = at(t, r->first)->start;
-  out->last = at(t, r->last)->end;
+  out->first = at(t, t->first)->start;
+  out->last = at(t, t->last)->end;
 }
 
 static size_t sum_counters(const ivm *m, ivm_counter *out, size_t cap) {
