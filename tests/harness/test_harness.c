@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check.h"
 #include "compare.h"
 #include "exec.h"
 #include "ivm.h"
@@ -21,28 +22,7 @@
 #include "trace.h"
 #include "workload.h"
 
-static int failures;
 
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-              #cond);                                                \
-      failures++;                                                    \
-    }                                                                \
-  } while (0)
-
-#define CHECK_EQ_I64(a, b)                                                 \
-  do {                                                                     \
-    int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-    if (a_ != b_) {                                                        \
-      fprintf(stderr, "%s:%d: %s == %s: %" PRId64 " != %" PRId64 "\n",     \
-              __FILE__, __LINE__, #a, #b, a_, b_);                         \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
-
-static const char *golden_dir;
 
 /* ---- Golden files -------------------------------------------------------- */
 
@@ -68,7 +48,7 @@ static char *read_file(const char *path, size_t *len) {
  * name.actual in the current directory for `diff`. */
 static void expect_golden(const char *name, const char *text, size_t len) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s", golden_dir, name);
+  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
   const char *update = getenv("IVM_UPDATE_GOLDEN");
   if (update && update[0] == '1') {
     FILE *f = fopen(path, "wb");
@@ -95,7 +75,7 @@ static void expect_golden(const char *name, const char *text, size_t len) {
   }
   fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
           actual);
-  failures++;
+  check_failures++;
 }
 
 /* ---- Fixed figures for the reports --------------------------------------- */
@@ -537,10 +517,7 @@ static void test_stream_prefix_and_trace(void) {
   ivm_stream_free(&c);
 }
 
-static const struct {
-  const char *name;
-  void (*fn)(void);
-} tests[] = {
+static const check_test tests[] = {
     {"report_golden", test_report_golden},
     {"report_scale_golden", test_report_scale_golden},
     {"agreement_catches", test_agreement_catches},
@@ -551,23 +528,6 @@ static const struct {
 };
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: ivm-harness-tests TEST|all GOLDEN_DIR\n");
-    return 2;
-  }
-  golden_dir = argv[2];
-  int ran = 0;
-  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-    if (strcmp(argv[1], "all") != 0 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    int before = failures;
-    tests[i].fn();
-    printf("%s %s\n", failures == before ? "ok  " : "FAIL", tests[i].name);
-    ran++;
-  }
-  if (!ran) {
-    fprintf(stderr, "no test named %s\n", argv[1]);
-    return 2;
-  }
-  return failures ? 1 : 0;
+  return check_main("ivm-harness-tests", tests, sizeof tests / sizeof tests[0], argc,
+                    argv);
 }

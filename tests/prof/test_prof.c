@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check.h"
 #include "calltree.h"
 #include "flamegraph.h"
 #include "ivm.h"
@@ -19,28 +20,7 @@
 #include "session.h"
 #include "trace.h"
 
-static int failures;
 
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-              #cond);                                                  \
-      failures++;                                                      \
-    }                                                                  \
-  } while (0)
-
-#define CHECK_EQ_I64(a, b)                                                 \
-  do {                                                                     \
-    int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-    if (a_ != b_) {                                                        \
-      fprintf(stderr, "%s:%d: %s == %s: %" PRId64 " != %" PRId64 "\n",     \
-              __FILE__, __LINE__, #a, #b, a_, b_);                         \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
-
-static const char *golden_dir;
 
 /* ---- Golden files -------------------------------------------------------- */
 
@@ -49,7 +29,7 @@ static const char *golden_dir;
  * directory for `diff`. */
 static void expect_golden(const char *name, const char *text, size_t len) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s", golden_dir, name);
+  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
   const char *update = getenv("IVM_UPDATE_GOLDEN");
   if (update && strcmp(update, "1") == 0) {
     FILE *f = fopen(path, "wb");
@@ -72,7 +52,7 @@ static void expect_golden(const char *name, const char *text, size_t len) {
   }
   fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
           actual);
-  failures++;
+  check_failures++;
 }
 
 /* ---- A fixed profile ----------------------------------------------------- */
@@ -221,7 +201,7 @@ static const ivm_prof_fstat *stat_of(const ivm_prof_tree *t,
   for (size_t i = 0; i < t->nfuncs; i++)
     if (strcmp(t->funcs[i].name, name) == 0) return &s->funcs[i];
   fprintf(stderr, "no function %s\n", name);
-  failures++;
+  check_failures++;
   static const ivm_prof_fstat none;
   return &none;
 }
@@ -237,7 +217,7 @@ static const ivm_prof_edge *edge_of(const ivm_prof_tree *t,
       return e;
   }
   fprintf(stderr, "no edge %s -> %s\n", caller, callee);
-  failures++;
+  check_failures++;
   static const ivm_prof_edge none;
   return &none;
 }
@@ -382,7 +362,7 @@ static bool counting_setup(counting *c) {
                            ivm_prof_instrumented_nglobals, why,
                            sizeof why) != 0) {
     fprintf(stderr, "symbols: %s\n", why);
-    failures++;
+    check_failures++;
     return false;
   }
   return true;
@@ -414,7 +394,7 @@ static void check_counts(double rate) {
     char why[256];
     if (ivm_prof_session_run(&ss, ops, instr, &run, &t, why, sizeof why)) {
       fprintf(stderr, "%s: %s\n", ops->name, why);
-      failures++;
+      check_failures++;
       continue;
     }
     CHECK(ivm_prof_stats_compute(&t, &s) == 0);
@@ -486,10 +466,7 @@ static void test_sampling_reproducible(void) {
 
 /* ---- Table --------------------------------------------------------------- */
 
-static const struct {
-  const char *name;
-  void (*fn)(void);
-} tests[] = {
+static const check_test tests[] = {
     {"report_golden", test_report_golden},
     {"recursion_and_edges", test_recursion_and_edges},
     {"bad_tree_rejected", test_bad_tree_rejected},
@@ -500,23 +477,6 @@ static const struct {
 };
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: ivm-prof-tests TEST|all GOLDEN_DIR\n");
-    return 2;
-  }
-  golden_dir = argv[2];
-  int ran = 0;
-  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-    if (strcmp(argv[1], "all") != 0 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    int before = failures;
-    tests[i].fn();
-    printf("%s %s\n", failures == before ? "ok  " : "FAIL", tests[i].name);
-    ran++;
-  }
-  if (!ran) {
-    fprintf(stderr, "no test named %s\n", argv[1]);
-    return 2;
-  }
-  return failures ? 1 : 0;
+  return check_main("ivm-prof-tests", tests, sizeof tests / sizeof tests[0], argc,
+                    argv);
 }

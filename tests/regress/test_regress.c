@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check.h"
 #include "baseline.h"
 #include "exec.h"
 #include "gate.h"
@@ -19,24 +20,13 @@
 #include "slowdown.h"
 #include "workload.h"
 
-static int failures;
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
-              #cond);                                                 \
-      failures++;                                                     \
-    }                                                                 \
-  } while (0)
-
-static const char *golden_dir;
 
 /* Compares text with golden_dir/name (or rewrites it with
  * IVM_UPDATE_GOLDEN=1); on a difference writes name.actual for `diff`. */
 static void expect_golden(const char *name, const char *text, size_t len) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s", golden_dir, name);
+  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
   const char *update = getenv("IVM_UPDATE_GOLDEN");
   FILE *f = fopen(path, update && update[0] == '1' ? "wb" : "rb");
   CHECK(f != NULL);
@@ -61,7 +51,7 @@ static void expect_golden(const char *name, const char *text, size_t len) {
   }
   fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
           actual);
-  failures++;
+  check_failures++;
 }
 
 /* ---- Fixed figures --------------------------------------------------------- */
@@ -226,7 +216,7 @@ static void test_baseline_errors(void) {
     if (!strstr(err, cases[i].want)) {
       fprintf(stderr, "case %zu: got '%s', want '%s...'\n", i, err,
               cases[i].want);
-      failures++;
+      check_failures++;
     }
   }
   /* The environment lines only describe: without them it parses. */
@@ -589,10 +579,7 @@ static void test_slowdown(void) {
   ivm_stream_free(&s);
 }
 
-static const struct {
-  const char *name;
-  void (*fn)(void);
-} tests[] = {
+static const check_test tests[] = {
     {"baseline_roundtrip", test_baseline_roundtrip},
     {"baseline_errors", test_baseline_errors},
     {"baseline_merge", test_baseline_merge},
@@ -604,23 +591,6 @@ static const struct {
 };
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: ivm-regress-tests TEST|all GOLDEN_DIR\n");
-    return 2;
-  }
-  golden_dir = argv[2];
-  int ran = 0;
-  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-    if (strcmp(argv[1], "all") != 0 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    int before = failures;
-    tests[i].fn();
-    printf("%s %s\n", failures == before ? "ok  " : "FAIL", tests[i].name);
-    ran++;
-  }
-  if (ran == 0) {
-    fprintf(stderr, "ivm-regress-tests: no test named '%s'\n", argv[1]);
-    return 2;
-  }
-  return failures ? 1 : 0;
+  return check_main("ivm-regress-tests", tests, sizeof tests / sizeof tests[0], argc,
+                    argv);
 }
