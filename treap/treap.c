@@ -471,8 +471,11 @@ static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
   for (uint32_t x = t->root; x;) {
     const node *n = at(t, x);
     bool right = n->end <= p;
-    bool room = fits(n, p, len) | (sum_at(t, n->right)->max_len >= len);
-    best = select_u32(!right & room, best, x);
+    /* Bitwise on 0/1 values on purpose: both sides are cheap and a
+     * short-circuit would put a branch back on the descent. */
+    unsigned room = (unsigned)fits(n, p, len) |
+                    (unsigned)(sum_at(t, n->right)->max_len >= len);
+    best = select_u32((unsigned)!right & room, best, x);
     if (holds(n, p, false)) break;
     x = select_u32(right, n->left, n->right);
   }
