@@ -4,14 +4,15 @@
  * with the pending list of nodes the size index has yet to catch up with.
  *
  *   address tree, by start; each node shows its span, its height and its
- *   subtree's summary {largest length@its start, smallest length}; the
- *   instance keeps the first node ([0,10)) and the last ([200,205)):
+ *   subtree's summary {largest length, smallest length}; the instance
+ *   keeps the first node ([0,10)), the last ([200,205)) and the largest
+ *   ([40,90)):
  *
- *                     [40,90) h3 {50@40, 5}
- *                    /                     \
- *         [0,10) h1 {10@0, 10}         [100,130) h2 {30@100, 5}
- *                                                  \
- *                                           [200,205) h1 {5@200, 5}
+ *                       [40,90) h3 {50, 5}
+ *                      /                  \
+ *         [0,10) h1 {10, 10}            [100,130) h2 {30, 5}
+ *                                                   \
+ *                                            [200,205) h1 {5, 5}
  *
  *   size index, by (length, start), over the same nodes, when none is
  *   pending:
@@ -37,9 +38,11 @@
  * so (length, start) is too); every node's height is one more than its
  * taller child's, and its children's heights differ by at most one. In the
  * address tree every node's summary is what summarize() computes from its
- * span and its children's summaries, and the instance's first and last are
- * its leftmost and rightmost nodes. The size index and the pending list
- * together link exactly the nodes of the address tree, each once.
+ * span and its children's summaries, and the instance's first, last and
+ * largest are its leftmost node, its rightmost and its longest with the
+ * lowest start. Once the first best fit has opened the size index, it and
+ * the pending list together link exactly the nodes of the address tree,
+ * each once; before, neither exists.
  *
  * Why the size index lags: keeping it exact costs two or three searches by
  * (length, start) in a tree as large as the address tree on nearly every
@@ -51,7 +54,10 @@
  * mutation that made it, and a node changed again before best fit looks is
  * indexed once, not twice, so the work never exceeds the eager index's:
  * best fit costs O(log n) plus O(log n) per entry pending, O(log n)
- * amortized per operation, and a workload without best fit pays nothing.
+ * amortized per operation. A workload without best fit pays nothing, and
+ * holds no size links either: they cost 8 bytes a span, and opening the
+ * index late costs one O(n) pass, paid by the mutations that made the
+ * nodes.
  *
  * Summaries follow the Linux rbtree_augmented.h pattern: summarize() is the
  * one function that computes them; a rotation re-summarizes the two nodes it

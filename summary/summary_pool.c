@@ -17,15 +17,15 @@
  * its index. Every search turns an index into an address at each level,
  * and with slabs that meant a load from the slab table on the chain from
  * one node to the next: a sixth of the time of the standard mix. Why an
- * eighth: the slack stays below an eighth of the nodes, so the memory per
- * live span stays within 6 bytes of the node's 48 (7 of 56 with links) at
- * any size, while the growth stays geometric: when the allocator cannot
- * extend a block in place and copies it, a node is copied eight times on
- * average over the manager's life, O(1) amortized per node; glibc extends
- * large blocks with mremap and copies nothing. Nodes are taken only after
- * ivm__spool_reserve() succeeded, which with ivm__spool_add_links() is the
- * only place that allocates, so a mutation obtains its node before it
- * changes anything. */
+ * eighth: the block exceeds the most nodes ever live at once by less than
+ * an eighth, so at any size it costs at most 6 bytes a node more than the
+ * node's 48 (7 more than 56 with links), while the growth stays
+ * geometric: when the allocator cannot extend a block in place and copies
+ * it, a node is copied eight times on average over the manager's life, O(1)
+ * amortized per node; glibc extends large blocks with mremap and copies
+ * nothing. Nodes are taken only after ivm__spool_reserve() succeeded,
+ * which with ivm__spool_add_links() is the only place that allocates, so a
+ * mutation obtains its node before it changes anything. */
 #include <string.h>
 
 #include "summary_index.h"
