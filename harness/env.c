@@ -71,7 +71,9 @@ static void git_commit(ivm_env *env) {
   snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse HEAD 2>/dev/null", dir);
   first_line(cmd, out, sizeof out);
   if (strlen(out) != 40 || strspn(out, "0123456789abcdef") != 40) return;
-  snprintf(env->commit, sizeof env->commit, "%s", out);
+  /* Exactly 40 hex digits, checked above, so this copy never truncates. */
+  memcpy(env->commit, out, 40);
+  env->commit[40] = '\0';
   snprintf(cmd, sizeof cmd,
            "git -C '%s' status --porcelain --untracked-files=no 2>/dev/null",
            dir);
