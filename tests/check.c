@@ -1,6 +1,8 @@
 /* check.c - the named-test main shared by the harness-side test programs. */
 #include "check.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 int check_failures;
@@ -28,4 +30,33 @@ int check_main(const char *prog, const check_test *tests, size_t n, int argc,
     return 2;
   }
   return check_failures ? 1 : 0;
+}
+
+void check_golden(const char *name, const char *text, size_t len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
+  const char *update = getenv("IVM_UPDATE_GOLDEN");
+  if (update && strcmp(update, "1") == 0) {
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(text, 1, len, f) == len && fclose(f) == 0);
+    return;
+  }
+  /* Read one byte more than expected so a longer file differs too. */
+  FILE *f = fopen(path, "rb");
+  char *want = malloc(len + 2);
+  size_t got = f && want ? fread(want, 1, len + 1, f) : 0;
+  if (f) fclose(f);
+  bool same = want && got == len && memcmp(want, text, len) == 0;
+  free(want);
+  if (same) return;
+  char actual[4200];
+  snprintf(actual, sizeof actual, "%s.actual", name);
+  FILE *out = fopen(actual, "wb");
+  if (out) {
+    fwrite(text, 1, len, out);
+    fclose(out);
+  }
+  fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
+          actual);
+  check_failures++;
 }

@@ -44,6 +44,11 @@ typedef struct check_test {
   void (*fn)(void);
 } check_test;
 
+/* Compares text with check_golden_dir/name, or rewrites that file when
+ * IVM_UPDATE_GOLDEN=1. A difference counts as a failed check and leaves
+ * name.actual in the current directory for `diff`. */
+void check_golden(const char *name, const char *text, size_t len);
+
 /* Usage: PROG TEST|all GOLDEN_DIR. Runs the named test (or all), prints
  * "ok"/"FAIL" per test; exits 0, 1 on a failed check, 2 on bad usage. */
 int check_main(const char *prog, const check_test *tests, size_t n, int argc,

@@ -24,60 +24,6 @@
 
 
 
-/* ---- Golden files -------------------------------------------------------- */
-
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *text = NULL;
-  size_t cap = 0;
-  FILE *mem = open_memstream(&text, &cap);
-  char buf[4096];
-  size_t got;
-  while (mem && (got = fread(buf, 1, sizeof buf, f)) > 0)
-    fwrite(buf, 1, got, mem);
-  fclose(f);
-  if (!mem) return NULL;
-  fclose(mem);
-  *len = cap;
-  return text;
-}
-
-/* Compares text with golden_dir/name, or rewrites the file when
- * IVM_UPDATE_GOLDEN is set. On a difference the actual text is written to
- * name.actual in the current directory for `diff`. */
-static void expect_golden(const char *name, const char *text, size_t len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
-  const char *update = getenv("IVM_UPDATE_GOLDEN");
-  if (update && update[0] == '1') {
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (f) {
-      fwrite(text, 1, len, f);
-      fclose(f);
-    }
-    return;
-  }
-  size_t want_len = 0;
-  char *want = read_file(path, &want_len);
-  if (want && want_len == len && memcmp(want, text, len) == 0) {
-    free(want);
-    return;
-  }
-  free(want);
-  char actual[4200];
-  snprintf(actual, sizeof actual, "%s.actual", name);
-  FILE *f = fopen(actual, "wb");
-  if (f) {
-    fwrite(text, 1, len, f);
-    fclose(f);
-  }
-  fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
-          actual);
-  check_failures++;
-}
-
 /* ---- Fixed figures for the reports --------------------------------------- */
 
 static ivm_env fixed_env(void) {
@@ -177,7 +123,7 @@ static void test_report_golden(void) {
   ivm_report_compare_text(out, &meta, &r, false);
   fclose(out);
   CHECK(strchr(text, '\033') == NULL);
-  expect_golden("report-compare.txt", text, len);
+  check_golden("report-compare.txt", text, len);
   free(text);
 
   out = open_memstream(&text, &len);
@@ -189,7 +135,7 @@ static void test_report_golden(void) {
   out = open_memstream(&text, &len);
   ivm_report_compare_json(out, &meta, &r);
   fclose(out);
-  expect_golden("report-compare.json", text, len);
+  check_golden("report-compare.json", text, len);
   free(text);
 
   /* A disagreement: the text names the implementation, op and results. */
@@ -202,7 +148,7 @@ static void test_report_golden(void) {
   out = open_memstream(&text, &len);
   ivm_report_compare_text(out, &meta, &r, false);
   fclose(out);
-  expect_golden("report-disagree.txt", text, len);
+  check_golden("report-disagree.txt", text, len);
   free(text);
 }
 
@@ -233,12 +179,12 @@ static void test_report_scale_golden(void) {
   FILE *out = open_memstream(&text, &len);
   ivm_report_scale_text(out, &meta, &s, false);
   fclose(out);
-  expect_golden("report-scale.txt", text, len);
+  check_golden("report-scale.txt", text, len);
   free(text);
   out = open_memstream(&text, &len);
   ivm_report_scale_json(out, &meta, &s);
   fclose(out);
-  expect_golden("report-scale.json", text, len);
+  check_golden("report-scale.json", text, len);
   free(text);
 }
 

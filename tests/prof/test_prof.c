@@ -24,37 +24,6 @@
 
 /* ---- Golden files -------------------------------------------------------- */
 
-/* Compares what render wrote with golden_dir/name, or rewrites the file when
- * IVM_UPDATE_GOLDEN=1. A difference leaves name.actual in the current
- * directory for `diff`. */
-static void expect_golden(const char *name, const char *text, size_t len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
-  const char *update = getenv("IVM_UPDATE_GOLDEN");
-  if (update && strcmp(update, "1") == 0) {
-    FILE *f = fopen(path, "wb");
-    CHECK(f && fwrite(text, 1, len, f) == len && fclose(f) == 0);
-    return;
-  }
-  FILE *f = fopen(path, "rb");
-  char *want = malloc(len + 2);
-  size_t got = f && want ? fread(want, 1, len + 1, f) : 0;
-  if (f) fclose(f);
-  bool same = want && got == len && memcmp(want, text, len) == 0;
-  free(want);
-  if (same) return;
-  char actual[4200];
-  snprintf(actual, sizeof actual, "%s.actual", name);
-  FILE *out = fopen(actual, "wb");
-  if (out) {
-    fwrite(text, 1, len, out);
-    fclose(out);
-  }
-  fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
-          actual);
-  check_failures++;
-}
-
 /* ---- A fixed profile ----------------------------------------------------- */
 
 static uint32_t func(ivm_prof_tree *t, const char *file, const char *name) {
@@ -121,7 +90,7 @@ static void golden(const char *name, render_fn render,
   if (!mem) return;
   render(mem, t, s, arg);
   fclose(mem);
-  expect_golden(name, text, len);
+  check_golden(name, text, len);
   free(text);
 }
 

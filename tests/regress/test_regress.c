@@ -22,38 +22,6 @@
 
 
 
-/* Compares text with golden_dir/name (or rewrites it with
- * IVM_UPDATE_GOLDEN=1); on a difference writes name.actual for `diff`. */
-static void expect_golden(const char *name, const char *text, size_t len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", check_golden_dir, name);
-  const char *update = getenv("IVM_UPDATE_GOLDEN");
-  FILE *f = fopen(path, update && update[0] == '1' ? "wb" : "rb");
-  CHECK(f != NULL);
-  if (!f) return;
-  if (update && update[0] == '1') {
-    fwrite(text, 1, len, f);
-    fclose(f);
-    return;
-  }
-  char *want = malloc(len + 2);
-  size_t got = want ? fread(want, 1, len + 1, f) : 0;
-  fclose(f);
-  bool same = want && got == len && memcmp(want, text, len) == 0;
-  free(want);
-  if (same) return;
-  char actual[4200];
-  snprintf(actual, sizeof actual, "%s.actual", name);
-  FILE *a = fopen(actual, "wb");
-  if (a) {
-    fwrite(text, 1, len, a);
-    fclose(a);
-  }
-  fprintf(stderr, "golden file %s differs: see `diff %s %s`\n", path, path,
-          actual);
-  check_failures++;
-}
-
 /* ---- Fixed figures --------------------------------------------------------- */
 
 static ivm_baseline_row fixed_row(const char *impl, const char *profile,
@@ -114,7 +82,7 @@ static void test_baseline_roundtrip(void) {
   size_t len;
   char *text;
   print_baseline(&b, &text, &len);
-  expect_golden("baseline.txt", text, len);
+  check_golden("baseline.txt", text, len);
   char err[512] = "";
   CHECK(ivm_baseline_parse(text, "mem", &back, err, sizeof err) == IVM_OK);
   if (err[0]) fprintf(stderr, "%s\n", err);
@@ -404,7 +372,7 @@ static void report(ivm_gate_mode mode, const char *golden) {
   FILE *mem = open_memstream(&text, &len);
   ivm_report_regress_text(mem, &meta, &v, false);
   fclose(mem);
-  expect_golden(golden, text, len);
+  check_golden(golden, text, len);
   free(text);
   ivm_gate_verdicts_free(&v);
   ivm_baseline_free(&b);
@@ -424,7 +392,7 @@ static void test_report_golden(void) {
   FILE *mem = open_memstream(&text, &len);
   ivm_report_baseline_text(mem, &b.set, &r, false);
   fclose(mem);
-  expect_golden("baseline_report.txt", text, len);
+  check_golden("baseline_report.txt", text, len);
   free(text);
   ivm_baseline_free(&b);
 }
