@@ -40,8 +40,8 @@ static void twin_compare(twin *w, const oracle_op *op) {
   oracle_capture(w->tr, &w->got, true);
   if (!oracle_same_state(&w->got, &w->want, why, sizeof why)) {
     oracle_format_op(op, text, sizeof text);
-    test_fail(__FILE__, __LINE__, "after step %lld %s: %s",
-              (long long)w->step, text, why);
+    test_fail(__FILE__, __LINE__, "after step %lld %s: %s", (long long)w->step,
+              text, why);
   }
 }
 
@@ -53,8 +53,8 @@ static oracle_result twin_run(twin *w, oracle_op op) {
   oracle_apply(w->tr, &op, &got);
   if (!oracle_same_result(&op, &got, &want, why, sizeof why)) {
     oracle_format_op(&op, text, sizeof text);
-    test_fail(__FILE__, __LINE__, "step %lld %s: %s", (long long)w->step,
-              text, why);
+    test_fail(__FILE__, __LINE__, "step %lld %s: %s", (long long)w->step, text,
+              why);
   }
   twin_compare(w, &op);
   w->step++;
@@ -73,8 +73,9 @@ static oracle_result find(twin *w, int64_t p, int64_t len) {
 }
 static oracle_result find_bounded(twin *w, int64_t p, int64_t len,
                                   int64_t not_after) {
-  return twin_run(w, (oracle_op){.kind = ORACLE_FIND_BOUNDED, .a = p,
-                                 .b = len, .c = not_after});
+  return twin_run(
+      w, (oracle_op){
+             .kind = ORACLE_FIND_BOUNDED, .a = p, .b = len, .c = not_after});
 }
 static oracle_result best_fit(twin *w, int64_t len) {
   return twin_run(w, (oracle_op){.kind = ORACLE_BEST_FIT, .a = len});
@@ -215,8 +216,8 @@ TEST(treap_bulk_reserves) {
   ASSERT(grows > 1 && grows < 40);
   ASSERT(slots < 3000 + 3000 / 8 + 64);
   ASSERT_EQ_I64(reserve(&w, 3, 5003, 0).changed, 3 + 6 * 499 + 3);
-  reserve(&w, 6000, 8006, 0);  /* exact span boundaries: no remainder */
-  reserve(&w, 9001, 11000, 0); /* remainder on the left only */
+  reserve(&w, 6000, 8006, 0);   /* exact span boundaries: no remainder */
+  reserve(&w, 9001, 11000, 0);  /* remainder on the left only */
   reserve(&w, 12000, 13002, 0); /* on the right only */
   reserve(&w, 14002, 14004, 0); /* cuts one span in two */
   ASSERT_STATUS(reserve(&w, 15000, 15016, IVM_REQUIRE_COVERED).status,
@@ -316,22 +317,34 @@ TEST(treap_check_detects_corruption) {
   ivm__treap_node *child = ivm__treap_at(t, root->left), saved = *root;
   char why[256];
 
-  ivm__treap_sum *root_sum = ivm__treap_sum_at(t, t->root);
-  root_sum->max_len++;
+  root->max_len++;
   ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
   ASSERT(strstr(why, "summary") != NULL);
-  root_sum->max_len--;
-  child->count++;
+  root->max_len--;
+  t->mins[root->left]--;
   ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
   ASSERT(strstr(why, "summary") != NULL);
-  child->count--;
+  t->mins[root->left]++;
+  t->count++;
+  ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
+  ASSERT(strstr(why, "count") != NULL);
+  t->count--;
+  t->total--;
+  ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
+  ASSERT(strstr(why, "total") != NULL);
+  t->total++;
 
-  uint32_t prio = child->prio;
-  ASSERT(root->prio < UINT32_MAX);
-  child->prio = root->prio + 1;
+  /* A rotation at the root keeps the order but not the heap order. */
+  uint32_t top = t->root, left = root->left;
+  ivm__treap_node saved_child = *child;
+  root->left = child->right;
+  child->right = top;
+  t->root = left;
   ASSERT_STATUS(ivm_check(w.tr, why, sizeof why), IVM_CORRUPT);
   ASSERT(strstr(why, "heap order") != NULL);
-  child->prio = prio;
+  t->root = top;
+  *child = saved_child;
+  *root = saved;
 
   /* Swapping the children breaks the order while every summary holds. */
   root->left = saved.right;
@@ -361,8 +374,7 @@ TEST(treap_allocation_failure_is_atomic) {
     counting_alloc a;
     counting_alloc_init(&a);
     a.fail_at = fail_at; /* a request index: later requests succeed */
-    ivm_options opt = {.seed = 37, .alloc = counting_alloc_fn,
-                       .alloc_ud = &a};
+    ivm_options opt = {.seed = 37, .alloc = counting_alloc_fn, .alloc_ud = &a};
     twin w;
     memset(&w, 0, sizeof w);
     test_context("fail_at=%llu", (unsigned long long)fail_at);

@@ -1,44 +1,44 @@
 /* treap.c - free spans as a randomized treap keyed by span start, every
- * subtree summarised so first fit, largest, totals and counts cost O(log n).
+ * subtree summarised by its longest and shortest span so first fit, best
+ * fit, largest and the smallest length cost O(log n); the total and the
+ * count are kept for the whole tree.
  *
  *                     [500,900) p=91
- *             max 400 min 10 total 610 count 5
+ *                     max 400 min 10
  *                 /                     \
  *        [100,150) p=70              [950,1000) p=40
- *     max 100 min 10 total 160     max 50 min 50 total 50
- *     count 3                      count 1
+ *        max 100 min 10              max 50 min 50
  *        /            \
  *  [0,10) p=12   [200,300) p=55
  *
  * Invariants (treap_check.c verifies each):
  * - BST order by start; spans are non-empty and never touch, so ends are in
  *   the same order as starts and a search may go by either;
- * - heap order on priorities, which come from a splitmix64 stream seeded by
- *   the options: the same seed and operations give the same shape;
- * - every node's max_len, min_len, total and count are what
- *   ivm__treap_summarize derives from its children; structural changes
- *   store it with ivm__treap_pull.
+ * - heap order on priorities, a hash of the node's index keyed by the seed
+ *   (ivm__treap_prio): the same seed and operations give the same shape;
+ * - every node's max_len and min_len are what ivm__treap_summarize derives
+ *   from its children; structural changes store them with ivm__treap_pull;
+ * - total and count describe the spans: every node made or dropped, and
+ *   every span resized, adjusts them.
  *
  * Mutations first walk from the root recording their path (growing the
  * path buffer if needed), then obtain the one node they may need, and only
  * then change the tree, so IVM_NOMEM and IVM_CONFLICT leave everything as it
  * was. The change happens at the end of the walk and the summaries are
  * pulled back up the recorded path until max_len and min_len stop changing;
- * above that, total and count are shifted by the change's known effect.
- * Split, join and erase of a range are
+ * nothing above can change. Split, join and erase of a range are
  * recursive, pulling each level on the way back up; their depth is bounded
  * by the height, O(log n) expected. */
-#include <string.h>
-
 #include "treap.h"
+
+#include <string.h>
 
 typedef ivm__treap treap;
 typedef ivm__treap_node node;
-typedef ivm__treap_sum sum;
 
 static node *at(const treap *t, uint32_t i) { return ivm__treap_at(t, i); }
-static sum *sum_at(const treap *t, uint32_t i) {
-  return ivm__treap_sum_at(t, i);
+static uint32_t prio(const treap *t, uint32_t i) {
+  return ivm__treap_prio(t, i);
 }
 static bool pull(treap *t, uint32_t i) { return ivm__treap_pull(t, i); }
 
@@ -60,20 +60,36 @@ static bool holds(const node *n, int64_t x, bool closed) {
          (uint64_t)n->end - (uint64_t)n->start + closed;
 }
 
-/* splitmix64: one 64-bit step per priority, the high half kept. */
-static uint32_t next_prio(treap *t) {
-  uint64_t z = (t->rng += UINT64_C(0x9e3779b97f4a7c15));
-  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-  return (uint32_t)((z ^ (z >> 31)) >> 32);
+/* Shifts the total by d. A mutation may shift it in several steps whose
+ * sum the front door has checked to fit; the steps wrap as unsigned
+ * arithmetic, so their order does not matter. */
+static void add_total(treap *t, int64_t d) {
+  t->total = (int64_t)((uint64_t)t->total + (uint64_t)d);
+}
+
+/* Gives node n the extent [start, end), keeping the total right; the caller
+ * keeps the order and pulls the summaries. */
+static void resize(treap *t, node *n, int64_t start, int64_t end) {
+  add_total(t, (end - start) - span_len(n));
+  n->start = start;
+  n->end = end;
 }
 
 /* A new single-node tree; ivm__treap_pool_reserve must have succeeded. */
 static uint32_t make_node(treap *t, int64_t start, int64_t end) {
   uint32_t i = ivm__treap_pool_take(t);
-  *at(t, i) = (node){.start = start, .end = end, .prio = next_prio(t)};
+  *at(t, i) = (node){.start = start, .end = end};
   pull(t, i);
+  t->count++;
+  add_total(t, end - start);
   return i;
+}
+
+/* Node x leaves the tree: its slot goes back to the pool. */
+static void drop_node(treap *t, uint32_t x) {
+  t->count--;
+  add_total(t, -span_len(at(t, x)));
+  ivm__treap_pool_put(t, x);
 }
 
 /* ---- Read-only searches ------------------------------------------------ */
@@ -98,7 +114,7 @@ static uint32_t last_start_at_most(const treap *t, int64_t bound) {
 static uint32_t leftmost_at_least(const treap *t, uint32_t x, int64_t len) {
   while (x) {
     const node *n = at(t, x);
-    if (sum_at(t, n->left)->max_len >= len)
+    if (at(t, n->left)->max_len >= len)
       x = n->left;
     else if (span_len(n) >= len)
       return x;
@@ -111,8 +127,7 @@ static uint32_t leftmost_at_least(const treap *t, uint32_t x, int64_t len) {
 /* ---- Structural changes: each pulls every node it relinks -------------- */
 
 /* Splits x into the spans starting before key (*l) and the rest (*r). */
-static void split(treap *t, uint32_t x, int64_t key, uint32_t *l,
-                  uint32_t *r) {
+static void split(treap *t, uint32_t x, int64_t key, uint32_t *l, uint32_t *r) {
   if (!x) {
     *l = *r = 0;
     return;
@@ -133,7 +148,7 @@ static uint32_t join(treap *t, uint32_t a, uint32_t b) {
   if (!a) return b;
   if (!b) return a;
   node *na = at(t, a), *nb = at(t, b);
-  if (na->prio >= nb->prio) {
+  if (prio(t, a) >= prio(t, b)) {
     na->right = join(t, na->right, b);
     pull(t, a);
     return a;
@@ -146,7 +161,7 @@ static uint32_t join(treap *t, uint32_t a, uint32_t b) {
 /* Inserts the single node i (its start is not in the tree) below x. */
 static uint32_t insert(treap *t, uint32_t x, uint32_t i) {
   node *n = at(t, x), *ni = at(t, i);
-  if (!x || ni->prio > n->prio) {
+  if (!x || prio(t, i) > prio(t, x)) {
     split(t, x, ni->start, &ni->left, &ni->right);
     pull(t, i);
     return i;
@@ -162,7 +177,7 @@ static void drop_all(treap *t, uint32_t x) {
     node *n = at(t, x);
     uint32_t right = n->right;
     drop_all(t, n->left);
-    ivm__treap_pool_put(t, x);
+    drop_node(t, x);
     x = right;
   }
 }
@@ -179,7 +194,7 @@ static uint32_t keep_below(treap *t, uint32_t x, int64_t lo) {
     }
     uint32_t left = n->left;
     drop_all(t, n->right);
-    ivm__treap_pool_put(t, x);
+    drop_node(t, x);
     x = left;
   }
   return 0;
@@ -197,7 +212,7 @@ static uint32_t keep_above(treap *t, uint32_t x, int64_t last) {
     }
     uint32_t right = n->right;
     drop_all(t, n->left);
-    ivm__treap_pool_put(t, x);
+    drop_node(t, x);
     x = right;
   }
   return 0;
@@ -216,7 +231,7 @@ static uint32_t erase_range(treap *t, uint32_t x, int64_t lo, int64_t last) {
   } else {
     uint32_t l = keep_below(t, n->left, lo);
     uint32_t r = keep_above(t, n->right, last);
-    ivm__treap_pool_put(t, x);
+    drop_node(t, x);
     return join(t, l, r);
   }
   pull(t, x);
@@ -229,8 +244,8 @@ static uint32_t erase_range(treap *t, uint32_t x, int64_t lo, int64_t last) {
 static int grow_path(treap *t) {
   if (t->path_cap > UINT32_MAX / 2) return IVM_NOMEM;
   uint32_t cap = t->path_cap ? 2 * t->path_cap : 64;
-  uint32_t *p = ivm__realloc(&t->base, t->path, t->path_cap * sizeof *p,
-                             cap * sizeof *p);
+  uint32_t *p =
+      ivm__realloc(&t->base, t->path, t->path_cap * sizeof *p, cap * sizeof *p);
   if (!p) return IVM_NOMEM;
   t->path = p;
   t->path_cap = cap;
@@ -246,11 +261,16 @@ static int grow_path(treap *t) {
  * search's. The buffer grows here, before the caller changes anything, so
  * IVM_NOMEM is safe. */
 static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
-  uint32_t d = 0, h = 0;
-  const node *nodes = t->nodes; /* stores to the path cannot move it */
+  /* Locals, so the stores to the path are not taken to alter the treap. */
+  uint32_t d = 0, h = 0, cap = t->path_cap, *path = t->path;
+  const node *nodes = t->nodes;
   for (uint32_t x = t->root; x;) {
-    if (d == t->path_cap && grow_path(t) != IVM_OK) return IVM_NOMEM;
-    t->path[d++] = x;
+    if (d == cap) {
+      if (grow_path(t) != IVM_OK) return IVM_NOMEM;
+      cap = t->path_cap;
+      path = t->path;
+    }
+    path[d++] = x;
     const node *n = &nodes[x];
     /* Branch-free like last_start_at_most; the stop is rarely taken. */
     bool right = n->end < bound;
@@ -264,19 +284,10 @@ static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
 }
 
 /* Brings the summaries of path[k-1], ..., path[0] up to date after a change
- * at path[k-1] or below it that changed the subtree's total by dtotal and
- * its span count by dcount. Each is pulled until one keeps its max_len and
- * min_len: above it those cannot change, and total and count only shift by
- * the known difference, which needs neither child (the Linux augmented
- * rbtree's early stop). */
-static void fix_path(treap *t, uint32_t k, int64_t dtotal, int32_t dcount) {
+ * at path[k-1] or below it. Each is pulled until one keeps its max_len and
+ * min_len: above it nothing can change. */
+static void fix_path(treap *t, uint32_t k) {
   while (k && pull(t, t->path[k - 1])) k--;
-  if (k) k--; /* pulled, with nothing left to propagate */
-  while (k--) {
-    uint32_t x = t->path[k];
-    sum_at(t, x)->total += dtotal;
-    at(t, x)->count += (uint32_t)dcount;
-  }
 }
 
 /* Makes whatever pointed at path[k] (its parent path[k-1], or the root)
@@ -296,35 +307,31 @@ static void relink(treap *t, uint32_t k, uint32_t x) {
 /* Gives path[k-1] the extent [start, end), which must keep it between its
  * neighbours: only summaries change, on the path. */
 static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
-  node *n = at(t, t->path[k - 1]);
-  int64_t dtotal = (end - start) - span_len(n);
-  n->start = start;
-  n->end = end;
-  fix_path(t, k, dtotal, 0);
+  resize(t, at(t, t->path[k - 1]), start, end);
+  fix_path(t, k);
 }
 
 /* Inserts node i, given that path[0 .. k) is the start of its key's search
  * path: above the first of those nodes with a lower priority, whose subtree
- * is split around it, or else below path[k-1]. dtotal is the change of the
- * tree's total, the new span included. */
-static void insert_along(treap *t, uint32_t k, uint32_t i, int64_t dtotal) {
+ * is split around it, or else below path[k-1]. */
+static void insert_along(treap *t, uint32_t k, uint32_t i) {
   node *ni = at(t, i);
   /* Priorities never increase down a path, so the first lower one is found
    * from the bottom, where a random priority most likely belongs. */
-  uint32_t j = k;
-  while (j > 0 && at(t, t->path[j - 1])->prio < ni->prio) j--;
+  uint32_t j = k, pi = prio(t, i);
+  while (j > 0 && prio(t, t->path[j - 1]) < pi) j--;
   if (j < k) {
     split(t, t->path[j], ni->start, &ni->left, &ni->right);
     pull(t, i);
     relink(t, j, i);
-    fix_path(t, j, dtotal, 1);
+    fix_path(t, j);
   } else if (k == 0) {
     t->root = insert(t, t->root, i);
   } else {
     node *p = at(t, t->path[k - 1]);
     bool right = ni->start > p->start;
     p->child[right] = insert(t, p->child[right], i);
-    fix_path(t, k, dtotal, 1);
+    fix_path(t, k);
   }
 }
 
@@ -332,16 +339,77 @@ static void insert_along(treap *t, uint32_t k, uint32_t i, int64_t dtotal) {
 static void remove_at(treap *t, uint32_t k) {
   uint32_t x = t->path[k - 1];
   node *n = at(t, x);
-  int64_t len = span_len(n);
   relink(t, k - 1, join(t, n->left, n->right));
-  ivm__treap_pool_put(t, x);
-  fix_path(t, k - 1, -len, -1);
+  drop_node(t, x);
+  fix_path(t, k - 1);
+}
+
+/* Extends the path below path[k-1] to the next span in order, when that is
+ * in its right subtree; *kn is the next span's depth on the path, 0 when
+ * there is none. The path may grow: IVM_NOMEM comes before any change. */
+static int successor(treap *t, uint32_t k, uint32_t *kn) {
+  uint32_t x = at(t, t->path[k - 1])->right;
+  if (!x) {
+    /* The nearest ancestor that the path leaves to the left. */
+    uint32_t j = k - 1;
+    while (j > 0 && at(t, t->path[j - 1])->right == t->path[j]) j--;
+    *kn = j;
+    return IVM_OK;
+  }
+  for (; x; x = at(t, x)->left) {
+    if (k == t->path_cap && grow_path(t) != IVM_OK) return IVM_NOMEM;
+    t->path[k++] = x;
+  }
+  *kn = k;
+  return IVM_OK;
+}
+
+/* The last span starting at or before `last`, when a = path[ka-1], the
+ * first span a mutation reaches, ends before `last`. Usually that is a
+ * itself or the span after it, found from the path with its depth in *kz
+ * (ka for a); otherwise a search from the root finds it and *kz is 0. The
+ * path may grow: IVM_NOMEM comes before any change. */
+static int last_reached(treap *t, uint32_t ka, int64_t last, uint32_t *kz,
+                        uint32_t *z) {
+  uint32_t k;
+  if (successor(t, ka, &k) != IVM_OK) return IVM_NOMEM;
+  const node *next = k ? at(t, t->path[k - 1]) : NULL;
+  if (!next || next->start > last) {
+    *kz = ka;
+    *z = t->path[ka - 1];
+  } else if (next->end >= last) { /* the span after next starts past last */
+    *kz = k;
+    *z = t->path[k - 1];
+  } else {
+    *kz = 0;
+    *z = last_start_at_most(t, last);
+  }
+  return IVM_OK;
+}
+
+/* The neighbours path[ka-1] < path[kz-1] give way to part[0..np), np <= 2,
+ * in order. Spans are moved rather than nodes: with two parts each node
+ * takes one; with fewer the deeper node goes first, so the path to the
+ * shallower one stays valid. */
+static void replace_pair(treap *t, uint32_t ka, uint32_t kz,
+                         const ivm_span *part, int np) {
+  if (np == 2) {
+    set_extent(t, ka, part[0].start, part[0].end);
+    set_extent(t, kz, part[1].start, part[1].end);
+    return;
+  }
+  uint32_t keep = ka < kz ? ka : kz;
+  remove_at(t, ka < kz ? kz : ka);
+  if (np == 1)
+    set_extent(t, keep, part[0].start, part[0].end);
+  else
+    remove_at(t, keep);
 }
 
 /* ---- Lifetime ---------------------------------------------------------- */
 
 static int treap_init(ivm *m) {
-  ((treap *)m)->rng = m->seed;
+  ((treap *)m)->prio_key = (uint32_t)(m->seed ^ (m->seed >> 32));
   return IVM_OK;
 }
 
@@ -355,49 +423,49 @@ static void treap_fini(ivm *m) {
  *
  * The common cases touch one span (stretch, trim, cut in two, drop) or none
  * (a new span): one recorded walk from the root, then one change at its end
- * and the summaries fixed on the way back up. A mutation reaching several
- * spans stretches or trims the first and last in place, without pulling,
- * then drops the ones between with erase_range. That pass pulls the first
+ * and the summaries fixed on the way back up. Two neighbouring spans (a
+ * release bridging a gap, a reserve across one) are the next most common:
+ * the second is found from the walk's path (successor) and the change stays
+ * on the path (replace_pair). A mutation reaching more spans stretches or
+ * trims the first and last in place, without pulling, then drops the ones
+ * between with erase_range. That pass pulls the first
  * and the last too: they are the predecessor and successor of the dropped
  * keys, so they lie on its search path, and each is pulled after the spans
- * below it that it swallows are gone, so no summary counts a point twice
- * (nor overflows). It needs no node. */
-
-static int64_t root_total(const treap *t) {
-  return t->root ? sum_at(t, t->root)->total : 0;
-}
+ * below it that it swallows are gone. It needs no node. */
 
 /* The spans from the first ending at or after start (a) to the last
  * starting at or before end (z) overlap or touch [start, end) and merge
  * with it. */
-static int treap_release(ivm *m, int64_t start, int64_t end,
-                         int64_t *changed) {
+static int treap_release(ivm *m, int64_t start, int64_t end, int64_t *changed) {
   treap *t = (treap *)m;
-  int64_t before = root_total(t);
+  int64_t before = t->total;
   uint32_t depth, ka;
   if (walk(t, start, &depth, &ka) != IVM_OK) return IVM_NOMEM;
   node *a = ka ? at(t, t->path[ka - 1]) : NULL;
   if (!a || a->start > end) {
     /* Nothing touches: the walk was the new span's own search path. */
     if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
-    insert_along(t, depth, make_node(t, start, end), end - start);
+    insert_along(t, depth, make_node(t, start, end));
   } else if (a->start <= start && a->end >= end) {
     *changed = 0; /* already free */
     return IVM_OK;
   } else {
-    int64_t merged_start = ivm__min64(start, a->start);
-    const node *z = a->end >= end ? a : at(t, last_start_at_most(t, end));
-    int64_t merged_end = ivm__max64(end, z->end);
-    if (z == a) {
-      set_extent(t, ka, merged_start, merged_end);
+    uint32_t kz = ka, zi = t->path[ka - 1];
+    if (a->end < end && last_reached(t, ka, end, &kz, &zi) != IVM_OK)
+      return IVM_NOMEM;
+    const node *z = at(t, zi);
+    ivm_span merged = {ivm__min64(start, a->start), ivm__max64(end, z->end)};
+    if (kz == ka) {
+      set_extent(t, ka, merged.start, merged.end);
+    } else if (kz) {
+      replace_pair(t, ka, kz, &merged, 1);
     } else {
       int64_t a_start = a->start;
-      a->start = merged_start;
-      a->end = merged_end;
+      resize(t, a, merged.start, merged.end);
       t->root = erase_range(t, t->root, a_start + 1, z->start);
     }
   }
-  *changed = root_total(t) - before;
+  *changed = t->total - before;
   return IVM_OK;
 }
 
@@ -417,13 +485,22 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     *changed = 0; /* nothing free there */
     return IVM_OK;
   }
-  int64_t before = root_total(t);
-  node *z = a->end >= end ? a : at(t, last_start_at_most(t, end - 1));
+  int64_t before = t->total;
+  uint32_t kz = ka, zi = t->path[ka - 1];
+  if (a->end < end && last_reached(t, ka, end - 1, &kz, &zi) != IVM_OK)
+    return IVM_NOMEM;
+  node *z = at(t, zi);
   int64_t a_start = a->start, a_end = a->end, z_start = z->start;
-  bool keep_left = a_start < start, keep_right = z->end > end;
-  if (z != a) {
-    if (keep_left) a->end = start;
-    if (keep_right) z->start = end;
+  bool keep_left = a_start<start, keep_right = z->end> end;
+  ivm_span part[2];
+  int np = 0;
+  if (keep_left) part[np++] = (ivm_span){a_start, start};
+  if (keep_right) part[np++] = (ivm_span){end, z->end};
+  if (kz != ka && kz) {
+    replace_pair(t, ka, kz, part, np);
+  } else if (z != a) {
+    if (keep_left) resize(t, a, a_start, start);
+    if (keep_right) resize(t, z, end, z->end);
     t->root = erase_range(t, t->root, keep_left ? a_start + 1 : a_start,
                           keep_right ? z_start - 1 : z_start);
   } else if (keep_left && keep_right) {
@@ -431,16 +508,14 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     /* The pool may have moved: a is found again by index. The walk to a is
      * the start of the search path of the remainder's key; insert_along
      * pulls a's new summary along with the others. */
-    at(t, t->path[ka - 1])->end = start;
-    insert_along(t, ka, make_node(t, end, a_end), start - end);
-  } else if (keep_left) {
-    set_extent(t, ka, a_start, start);
-  } else if (keep_right) {
-    set_extent(t, ka, end, a_end);
+    resize(t, at(t, t->path[ka - 1]), a_start, start);
+    insert_along(t, ka, make_node(t, end, a_end));
+  } else if (np == 1) {
+    set_extent(t, ka, part[0].start, part[0].end);
   } else {
     remove_at(t, ka);
   }
-  *changed = before - root_total(t);
+  *changed = before - t->total;
   return IVM_OK;
 }
 
@@ -463,18 +538,21 @@ static bool fits(const node *n, int64_t p, int64_t len) {
  * holding p: every span below it ends at or before p. The way down and the
  * candidate are chosen without branches (see last_start_at_most); the
  * right child's max_len is read at every level, off the chain of loads
- * that leads down. */
+ * that leads down. The walk stops early at a subtree whose own max_len
+ * (on the line just loaded) is below len: no deeper node can be a
+ * candidate, which spares the walk through long runs of short spans. */
 static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
                        ivm_span *out) {
   const treap *t = (const treap *)m;
   uint32_t best = 0;
   for (uint32_t x = t->root; x;) {
     const node *n = at(t, x);
+    if (n->max_len < len) break;
     bool right = n->end <= p;
     /* Bitwise on 0/1 values on purpose: both sides are cheap and a
      * short-circuit would put a branch back on the descent. */
-    unsigned room = (unsigned)fits(n, p, len) |
-                    (unsigned)(sum_at(t, n->right)->max_len >= len);
+    unsigned room =
+        (unsigned)fits(n, p, len) | (unsigned)(at(t, n->right)->max_len >= len);
     best = select_u32((unsigned)!right & room, best, x);
     if (holds(n, p, false)) break;
     x = select_u32(right, n->left, n->right);
@@ -491,7 +569,7 @@ static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
 /* The leftmost span of maximal length: follow the root's max_len down,
  * preferring the left side. */
 static uint32_t largest_node(const treap *t) {
-  return leftmost_at_least(t, t->root, sum_at(t, t->root)->max_len);
+  return leftmost_at_least(t, t->root, at(t, t->root)->max_len);
 }
 
 static bool treap_largest(const ivm *m, ivm_span *out) {
@@ -510,9 +588,8 @@ static void best_in(const treap *t, uint32_t x, int64_t len,
                     const node **best) {
   while (x) {
     const node *n = at(t, x);
-    const sum *s = sum_at(t, x);
-    if (s->max_len < len) return;
-    if (*best && (span_len(*best) == len || s->min_len >= span_len(*best)))
+    if (n->max_len < len) return;
+    if (*best && (span_len(*best) == len || t->mins[x] >= span_len(*best)))
       return;
     best_in(t, n->left, len, best);
     if (span_len(n) >= len && (!*best || span_len(n) < span_len(*best)))
@@ -531,13 +608,10 @@ static bool treap_best_fit(const ivm *m, int64_t len, ivm_span *out) {
 }
 
 static int64_t treap_total_free(const ivm *m) {
-  return root_total((const treap *)m);
+  return ((const treap *)m)->total;
 }
 
-static int64_t treap_count(const ivm *m) {
-  const treap *t = (const treap *)m;
-  return t->root ? at(t, t->root)->count : 0;
-}
+static int64_t treap_count(const ivm *m) { return ((const treap *)m)->count; }
 
 /* Visits, in order, the spans of x's subtree strictly overlapping
  * [start, end); only subtrees that can hold such a span are entered. */
@@ -556,8 +630,8 @@ static int each_in(const treap *t, uint32_t x, int64_t start, int64_t end,
   return 0;
 }
 
-static int treap_each(const ivm *m, int64_t start, int64_t end,
-                      ivm_visit_fn fn, void *ud) {
+static int treap_each(const ivm *m, int64_t start, int64_t end, ivm_visit_fn fn,
+                      void *ud) {
   const treap *t = (const treap *)m;
   return each_in(t, t->root, start, end, fn, ud);
 }
@@ -567,11 +641,11 @@ static void treap_summary(const ivm *m, ivm_summary *out) {
   memset(out, 0, sizeof *out);
   if (!t->root) return;
   const node *big = at(t, largest_node(t));
-  out->total = sum_at(t, t->root)->total;
-  out->count = at(t, t->root)->count;
+  out->total = t->total;
+  out->count = t->count;
   out->largest = span_len(big);
   out->largest_start = big->start;
-  out->smallest = sum_at(t, t->root)->min_len;
+  out->smallest = t->mins[t->root];
   uint32_t x = t->root;
   while (at(t, x)->left) x = at(t, x)->left;
   out->first = at(t, x)->start;
@@ -581,8 +655,9 @@ static void treap_summary(const ivm *m, ivm_summary *out) {
 
 const struct ivm_ops ivm__treap_ops = {
     .name = "treap",
-    .description = "randomized treap of spans with subtree maxima; O(log n) "
-                   "expected first fit, largest and mutations",
+    .description =
+        "randomized treap of spans with subtree maxima; O(log n) "
+        "expected first fit, largest and mutations",
     .instance_size = sizeof(treap),
     .init = treap_init,
     .fini = treap_fini,

@@ -5,13 +5,20 @@
  *
  * Nodes are addressed by 32-bit index into one block from the allocator,
  * split in two parallel arrays: nodes[i] holds what a descent reads (the
- * span, the links, the priority, the count), 32 bytes so two share a cache
- * line and none straddles one; sums[i] holds the subtree summary, read only
- * by pull, by find's pruning and by the queries that follow it. The block
- * moves when it grows, so node pointers are valid only until the next
+ * span, the links and the longest span below), 32 bytes so two share a
+ * cache line and none straddles one; mins[i] holds the shortest span below,
+ * read only when a summary is pulled and by the queries about short spans.
+ * A first-fit descent reads a subtree's maximum from the line that holds
+ * the node itself, so pruning costs no extra load. The block moves when it
+ * grows, so node pointers are valid only until the next
  * ivm__treap_pool_reserve; indices stay valid. Index 0 is the nil node: its
- * count and summary are the neutral element of the summary, so children are
- * read without testing for a missing one. */
+ * maximum and minimum are the neutral elements of the summary, so children
+ * are read without testing for a missing one.
+ *
+ * A node's priority is not stored: it is a bijective hash of its index and
+ * the seed (ivm__treap_prio), so priorities are distinct, independent of
+ * the keys, and the same seed and operations give the same shape. The
+ * tree's total and span count are kept once, in the treap, not per node. */
 #ifndef IVM_TREAP_H
 #define IVM_TREAP_H
 
@@ -25,35 +32,29 @@ enum { IVM__TREAP_LINE = 64 };
  * pool's free list chains the next free index through left. */
 typedef struct ivm__treap_node {
   int64_t start, end;
+  int64_t max_len; /* longest span in the subtree (0 for nil) */
   union {
     struct {
       uint32_t left, right; /* child indices, 0 for none */
     };
     uint32_t child[2];
   };
-  uint32_t prio;  /* heap order: never below a child's */
-  uint32_t count; /* spans in the subtree */
 } ivm__treap_node;
-
-/* The rest of the subtree's summary, parallel to the nodes. */
-typedef struct ivm__treap_sum {
-  int64_t max_len; /* longest span in the subtree (0 for nil) */
-  int64_t min_len; /* shortest span in the subtree (INT64_MAX for nil) */
-  int64_t total;   /* sum of the subtree's span lengths */
-} ivm__treap_sum;
 
 typedef struct ivm__treap {
   ivm base;
-  char *block;            /* from the allocator: nodes, then sums */
+  char *block;            /* from the allocator: nodes, then mins */
   ivm__treap_node *nodes; /* nodes[0 .. cap), at a cache-line boundary */
-  ivm__treap_sum *sums;   /* sums[0 .. cap) */
-  uint32_t cap;       /* slots in the block, 0 before the first node */
-  uint32_t carved;    /* slots handed out at least once, nil included */
+  int64_t *mins;   /* mins[i]: shortest span in i's subtree (INT64_MAX: nil) */
+  uint32_t cap;    /* slots in the block, 0 before the first node */
+  uint32_t carved; /* slots handed out at least once, nil included */
   uint32_t free_head; /* first slot on the free list, 0 when empty */
   uint32_t nfree;     /* length of the free list */
   uint32_t grows;     /* times the block was allocated or moved */
   uint32_t root;      /* 0 when nothing is free */
-  uint64_t rng;       /* splitmix64 state for priorities, from the seed */
+  uint32_t prio_key;  /* from the seed: mixed into every priority */
+  int64_t total;      /* sum of the span lengths */
+  int64_t count;      /* spans in the tree */
   uint32_t *path;     /* a mutation's search path, path[0] the root */
   uint32_t path_cap;  /* grown during the search, before any change */
 } ivm__treap;
@@ -61,9 +62,17 @@ typedef struct ivm__treap {
 static inline ivm__treap_node *ivm__treap_at(const ivm__treap *t, uint32_t i) {
   return &t->nodes[i];
 }
-static inline ivm__treap_sum *ivm__treap_sum_at(const ivm__treap *t,
-                                                uint32_t i) {
-  return &t->sums[i];
+
+/* Node i's priority: heap order keeps it at least its children's. The
+ * murmur3 finalizer is a bijection of 32-bit words, so distinct indices
+ * never tie. */
+static inline uint32_t ivm__treap_prio(const ivm__treap *t, uint32_t i) {
+  uint32_t h = i ^ t->prio_key;
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  return h ^ (h >> 16);
 }
 
 /* ---- The node pool (treap_pool.c) -------------------------------------- */
@@ -89,32 +98,30 @@ static inline size_t ivm__treap_bytes(const ivm__treap *t) {
 
 /* ---- The summary ------------------------------------------------------- */
 
-/* What node n's count and summary must be, from its span and its children:
- * the only code that derives a summary. ivm__treap_pull stores it; check()
- * compares it with what is stored. */
+/* What node n's longest and shortest span below must be, from its span and
+ * its children: the only code that derives a summary. ivm__treap_pull
+ * stores it; check() compares it with what is stored. */
 static inline void ivm__treap_summarize(const ivm__treap *t,
                                         const ivm__treap_node *n,
-                                        ivm__treap_sum *s, uint32_t *count) {
-  const ivm__treap_sum *l = ivm__treap_sum_at(t, n->left);
-  const ivm__treap_sum *r = ivm__treap_sum_at(t, n->right);
+                                        int64_t *max_len, int64_t *min_len) {
   int64_t len = n->end - n->start;
-  s->max_len = ivm__max64(len, ivm__max64(l->max_len, r->max_len));
-  s->min_len = ivm__min64(len, ivm__min64(l->min_len, r->min_len));
-  s->total = l->total + len + r->total;
-  *count = ivm__treap_at(t, n->left)->count + 1 +
-           ivm__treap_at(t, n->right)->count;
+  *max_len = ivm__max64(len, ivm__max64(ivm__treap_at(t, n->left)->max_len,
+                                        ivm__treap_at(t, n->right)->max_len));
+  *min_len = ivm__min64(len, ivm__min64(t->mins[n->left], t->mins[n->right]));
 }
 
 /* Recomputes node i's summary from its children; every structural change
- * calls it bottom-up on the nodes it touched. Returns whether max_len or
- * min_len changed: when they did not, an ancestor's can change only through
- * another child, so a caller fixing a path may stop pulling there and only
- * adjust total and count by the known difference. */
+ * calls it bottom-up on the nodes it touched. Returns whether it changed:
+ * when it did not, no ancestor's can change through i, so a caller fixing a
+ * path stops there (the Linux augmented rbtree's early stop). */
 static inline bool ivm__treap_pull(ivm__treap *t, uint32_t i) {
   ivm__treap_node *n = ivm__treap_at(t, i);
-  ivm__treap_sum *s = ivm__treap_sum_at(t, i), old = *s;
-  ivm__treap_summarize(t, n, s, &n->count);
-  return s->max_len != old.max_len || s->min_len != old.min_len;
+  int64_t max_len, min_len;
+  ivm__treap_summarize(t, n, &max_len, &min_len);
+  bool changed = max_len != n->max_len || min_len != t->mins[i];
+  n->max_len = max_len;
+  t->mins[i] = min_len;
+  return changed;
 }
 
 /* ---- Validation and inspection (treap_check.c) ------------------------- */

@@ -7,13 +7,13 @@
 
 typedef ivm__treap treap;
 typedef ivm__treap_node node;
-typedef ivm__treap_sum sum;
 
 struct verify {
   const treap *t;
   uint32_t seen, live; /* nodes reached so far; slots not on the free list */
   bool any;            /* a span was met: prev_end is meaningful */
   int64_t prev_end;
+  uint64_t total; /* of the spans met, wrapping (compared at the end) */
   char *why;
   size_t why_len;
 };
@@ -24,45 +24,48 @@ static int verify_tree(struct verify *v, uint32_t x, uint32_t parent_prio) {
   if (!x) return IVM_OK;
   const treap *t = v->t;
   if (x >= t->carved)
-    return ivm__fail(v->why, v->why_len, "node index %u beyond the %u carved "
-                     "slots", (unsigned)x, (unsigned)t->carved);
+    return ivm__fail(v->why, v->why_len,
+                     "node index %u beyond the %u carved "
+                     "slots",
+                     (unsigned)x, (unsigned)t->carved);
   if (++v->seen > v->live)
-    return ivm__fail(v->why, v->why_len, "more nodes reachable than the %u "
+    return ivm__fail(v->why, v->why_len,
+                     "more nodes reachable than the %u "
                      "live slots: a cycle or a freed node in the tree",
                      (unsigned)v->live);
   const node *n = ivm__treap_at(t, x);
-  if (n->prio > parent_prio)
-    return ivm__fail(v->why, v->why_len, "heap order: [%lld,%lld) has "
-                     "priority %u above its parent's %u", (long long)n->start,
-                     (long long)n->end, (unsigned)n->prio,
+  uint32_t prio = ivm__treap_prio(t, x);
+  if (prio > parent_prio)
+    return ivm__fail(v->why, v->why_len,
+                     "heap order: [%lld,%lld) has "
+                     "priority %u above its parent's %u",
+                     (long long)n->start, (long long)n->end, (unsigned)prio,
                      (unsigned)parent_prio);
-  int rc = verify_tree(v, n->left, n->prio);
+  int rc = verify_tree(v, n->left, prio);
   if (rc != IVM_OK) return rc;
   if (n->start >= n->end)
     return ivm__fail(v->why, v->why_len, "empty span [%lld,%lld)",
                      (long long)n->start, (long long)n->end);
   if (v->any && n->start <= v->prev_end)
-    return ivm__fail(v->why, v->why_len, "span [%lld,%lld) out of order or "
+    return ivm__fail(v->why, v->why_len,
+                     "span [%lld,%lld) out of order or "
                      "touching the previous one ending at %lld",
                      (long long)n->start, (long long)n->end,
                      (long long)v->prev_end);
   v->any = true;
   v->prev_end = n->end;
-  rc = verify_tree(v, n->right, n->prio);
+  v->total += (uint64_t)(n->end - n->start);
+  rc = verify_tree(v, n->right, prio);
   if (rc != IVM_OK) return rc;
-  const sum *s = ivm__treap_sum_at(t, x);
-  sum want;
-  uint32_t want_count;
-  ivm__treap_summarize(t, n, &want, &want_count);
-  if (want.max_len != s->max_len || want.min_len != s->min_len ||
-      want.total != s->total || want_count != n->count)
-    return ivm__fail(v->why, v->why_len, "summary of [%lld,%lld) is {max %lld "
-                     "min %lld total %lld count %u}, its children give {%lld "
-                     "%lld %lld %u}", (long long)n->start, (long long)n->end,
-                     (long long)s->max_len, (long long)s->min_len,
-                     (long long)s->total, (unsigned)n->count,
-                     (long long)want.max_len, (long long)want.min_len,
-                     (long long)want.total, (unsigned)want_count);
+  int64_t max_len, min_len;
+  ivm__treap_summarize(t, n, &max_len, &min_len);
+  if (max_len != n->max_len || min_len != t->mins[x])
+    return ivm__fail(v->why, v->why_len,
+                     "summary of [%lld,%lld) is {max %lld "
+                     "min %lld}, its children give {%lld %lld}",
+                     (long long)n->start, (long long)n->end,
+                     (long long)n->max_len, (long long)t->mins[x],
+                     (long long)max_len, (long long)min_len);
   return IVM_OK;
 }
 
@@ -78,12 +81,10 @@ static int verify_pool(const treap *t, char *why, size_t why_len) {
   if ((uintptr_t)t->nodes % IVM__TREAP_LINE != 0 ||
       (char *)t->nodes < t->block ||
       (char *)t->nodes - t->block >= IVM__TREAP_LINE ||
-      t->sums != (sum *)(t->nodes + t->cap) || t->carved == 0)
+      t->mins != (int64_t *)(t->nodes + t->cap) || t->carved == 0)
     return ivm__fail(why, why_len, "pool: arrays misplaced in the block");
   const node *nil = ivm__treap_at(t, 0);
-  const sum *nil_sum = ivm__treap_sum_at(t, 0);
-  if (nil->left || nil->right || nil->count != 0 || nil_sum->max_len != 0 ||
-      nil_sum->min_len != INT64_MAX || nil_sum->total != 0)
+  if (nil->left || nil->right || nil->max_len != 0 || t->mins[0] != INT64_MAX)
     return ivm__fail(why, why_len, "the nil node was written to");
   if (t->nfree >= t->carved)
     return ivm__fail(why, why_len, "%u free slots of %u carved",
@@ -91,8 +92,10 @@ static int verify_pool(const treap *t, char *why, size_t why_len) {
   uint32_t n = 0;
   for (uint32_t i = t->free_head; i; i = ivm__treap_at(t, i)->left) {
     if (i >= t->carved || ++n > t->nfree)
-      return ivm__fail(why, why_len, "free list longer than %u or leaving "
-                       "the carved slots", (unsigned)t->nfree);
+      return ivm__fail(why, why_len,
+                       "free list longer than %u or leaving "
+                       "the carved slots",
+                       (unsigned)t->nfree);
   }
   if (n != t->nfree)
     return ivm__fail(why, why_len, "free list of %u slots, %u recorded",
@@ -104,13 +107,21 @@ int ivm__treap_check(const ivm *m, char *why, size_t why_len) {
   const treap *t = (const treap *)m;
   int rc = verify_pool(t, why, why_len);
   if (rc != IVM_OK || !t->block) return rc;
-  struct verify v = {.t = t, .live = t->carved - 1 - t->nfree, .why = why,
-                     .why_len = why_len};
+  struct verify v = {
+      .t = t, .live = t->carved - 1 - t->nfree, .why = why, .why_len = why_len};
   rc = verify_tree(&v, t->root, UINT32_MAX);
   if (rc != IVM_OK) return rc;
   if (v.seen != v.live)
-    return ivm__fail(why, why_len, "%u live slots but %u nodes in the tree: "
-                     "a slot leaked", (unsigned)v.live, (unsigned)v.seen);
+    return ivm__fail(why, why_len,
+                     "%u live slots but %u nodes in the tree: "
+                     "a slot leaked",
+                     (unsigned)v.live, (unsigned)v.seen);
+  if (t->count != (int64_t)v.seen || t->total != (int64_t)v.total)
+    return ivm__fail(why, why_len,
+                     "count %lld and total %lld recorded, the "
+                     "tree holds %u spans totalling %lld",
+                     (long long)t->count, (long long)t->total, (unsigned)v.seen,
+                     (long long)(int64_t)v.total);
   return IVM_OK;
 }
 
@@ -123,7 +134,7 @@ static int64_t height(const treap *t, uint32_t x) {
 size_t ivm__treap_counters(const ivm *m, ivm_counter *out, size_t cap) {
   const treap *t = (const treap *)m;
   const ivm_counter all[] = {
-      {"nodes", t->root ? ivm__treap_at(t, t->root)->count : 0},
+      {"nodes", t->count},
       {"height", height(t, t->root)},
       {"bytes", (int64_t)ivm__treap_bytes(t)},
       {"pool_slots", t->cap},
@@ -140,20 +151,20 @@ static void dump_tree(const treap *t, uint32_t x, int depth, char side,
                       FILE *out) {
   if (!x) return;
   const node *n = ivm__treap_at(t, x);
-  const sum *s = ivm__treap_sum_at(t, x);
-  fprintf(out, "%*s%c [%lld, %lld) prio %u  max %lld min %lld total %lld "
-          "count %u\n", 2 * depth, "", side, (long long)n->start,
-          (long long)n->end, (unsigned)n->prio, (long long)s->max_len,
-          (long long)s->min_len, (long long)s->total, (unsigned)n->count);
+  fprintf(out, "%*s%c [%lld, %lld) prio %u  max %lld min %lld\n", 2 * depth, "",
+          side, (long long)n->start, (long long)n->end,
+          (unsigned)ivm__treap_prio(t, x), (long long)n->max_len,
+          (long long)t->mins[x]);
   dump_tree(t, n->left, depth + 1, 'L', out);
   dump_tree(t, n->right, depth + 1, 'R', out);
 }
 
 void ivm__treap_dump(const ivm *m, FILE *out) {
   const treap *t = (const treap *)m;
-  fprintf(out, "treap: %lld spans, height %lld, %zu bytes, %u slots, %u "
-          "free\n", (long long)(t->root ? ivm__treap_at(t, t->root)->count : 0),
-          (long long)height(t, t->root), ivm__treap_bytes(t),
-          (unsigned)t->cap, (unsigned)t->nfree);
+  fprintf(out,
+          "treap: %lld spans, height %lld, %zu bytes, %u slots, %u "
+          "free\n",
+          (long long)t->count, (long long)height(t, t->root),
+          ivm__treap_bytes(t), (unsigned)t->cap, (unsigned)t->nfree);
   dump_tree(t, t->root, 1, '*', out);
 }

@@ -1,30 +1,30 @@
 /* treap_pool.c - where treap nodes live: one block from the allocator hook
- * holding the node array and, after it, the parallel summary array; a free
- * list of given-back slots.
+ * holding the node array and, after it, the parallel array of minima; a
+ * free list of given-back slots.
  *
- *   block: [pad] nodes[0]=nil nodes[1] .. nodes[cap-1] | sums[0]=nil .. sums[cap-1]
- *          ^ block       ^ nodes, at a cache-line boundary
- *   free_head -> 17 -> 3 -> 0             chained through nodes[i].left
+ *   block: [pad] nodes[0]=nil nodes[1] .. nodes[cap-1] | mins[0]=nil ..
+ * mins[cap-1] ^ block       ^ nodes, at a cache-line boundary free_head -> 17
+ * -> 3 -> 0             chained through nodes[i].left
  *
  * Invariants: slots [1, carved) are each either in the tree or on the free
  * list, never both; nfree is the free list's length; carved <= cap; slot 0
  * is the nil node from the moment the block exists; nodes is the first
  * cache-line boundary in the block, so no 32-byte node straddles two lines;
- * sums starts right after nodes[cap - 1]. The block grows by an eighth (at least MIN_GROW slots) with one
- * realloc, so a descent finds a child with one load, the slack stays small
- * enough for the memory budget per span, and the allocator is called a
- * logarithmic number of times. It is only freed by fini: the pool keeps its
- * high-water mark. */
+ * mins starts right after nodes[cap - 1]. The block grows by an eighth (at
+ * least MIN_GROW slots) with one realloc, so a descent finds a child with one
+ * load, the slack stays small enough for the memory budget per span, and the
+ * allocator is called a logarithmic number of times. It is only freed by fini:
+ * the pool keeps its high-water mark. */
 #include <string.h>
 
 #include "treap.h"
 
-#define SLOT_BYTES (sizeof(ivm__treap_node) + sizeof(ivm__treap_sum))
+#define SLOT_BYTES (sizeof(ivm__treap_node) + sizeof(int64_t))
 #define MIN_GROW 64u
 /* The block holds LINE - 1 bytes of padding at most. */
 #define LINE ((size_t)IVM__TREAP_LINE)
 /* Indices are 32-bit, and the block's size must fit in a size_t. */
-#define MAX_SLOTS                                                    \
+#define MAX_SLOTS                                                      \
   ((uint64_t)UINT32_MAX < SIZE_MAX / SLOT_BYTES ? (uint64_t)UINT32_MAX \
                                                 : SIZE_MAX / SLOT_BYTES)
 
@@ -39,23 +39,23 @@ int ivm__treap_pool_reserve(ivm__treap *t) {
                              (size_t)cap * SLOT_BYTES + LINE - 1);
   if (!block) return IVM_NOMEM;
   /* The realloc kept the arrays at their old offset; the nodes go to the
-   * block's first line boundary and the summaries after the grown node
-   * array. The summaries move first: their new place lies wholly above the
+   * block's first line boundary and the minima after the grown node
+   * array. The minima move first: their new place lies wholly above the
    * old node array, and memmove allows each move to overlap its source. */
   size_t off = (size_t)(-(uintptr_t)block & (LINE - 1));
   ivm__treap_node *nodes = (ivm__treap_node *)(block + off);
-  ivm__treap_sum *sums = (ivm__treap_sum *)(nodes + cap);
-  memmove(sums, block + old_off + (size_t)t->cap * sizeof *nodes,
-          (size_t)t->cap * sizeof *sums);
+  int64_t *mins = (int64_t *)(nodes + cap);
+  memmove(mins, block + old_off + (size_t)t->cap * sizeof *nodes,
+          (size_t)t->cap * sizeof *mins);
   memmove(nodes, block + old_off, (size_t)t->cap * sizeof *nodes);
   t->block = block;
   t->nodes = nodes;
-  t->sums = sums;
+  t->mins = mins;
   t->cap = (uint32_t)cap;
   t->grows++;
   if (t->carved == 0) {
-    t->nodes[0] = (ivm__treap_node){.count = 0};
-    t->sums[0] = (ivm__treap_sum){.min_len = INT64_MAX};
+    t->nodes[0] = (ivm__treap_node){.max_len = 0};
+    t->mins[0] = INT64_MAX;
     t->carved = 1;
   }
   return IVM_OK;
