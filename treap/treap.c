@@ -528,6 +528,25 @@ static bool fits(const node *n, int64_t p, int64_t len) {
   return a < n->end && n->end - a >= len;
 }
 
+/* The first span after p, when it fits: usually the answer, found by a
+ * descent that reads only the nodes on its way (like walk), where the full
+ * search below also reads a child beside each. It stops at a subtree whose
+ * max_len (on the line just loaded) is below len: nothing below fits, and
+ * the span it has is the first after that subtree. 0 when that span does
+ * not fit or there is none; then the full search decides. */
+static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
+  uint32_t first = 0;
+  for (uint32_t x = t->root; x;) {
+    const node *n = at(t, x);
+    if (n->max_len < len) break;
+    bool right = n->end <= p;
+    first = select_u32(right, x, first);
+    if (holds(n, p, false)) break;
+    x = select_u32(right, n->left, n->right);
+  }
+  return first && fits(at(t, first), p, len) ? first : 0;
+}
+
 /* The spans ending after p are, in order: the deepest node of p's search
  * path (by end) that the path leaves to the left, then its right subtree,
  * then the next such node up the path and its right subtree, and so on.
@@ -539,11 +558,8 @@ static bool fits(const node *n, int64_t p, int64_t len) {
  * candidate are chosen without branches (see last_start_at_most); the
  * right child's max_len is read at every level, off the chain of loads
  * that leads down. The walk stops early at a subtree whose own max_len
- * (on the line just loaded) is below len: no deeper node can be a
- * candidate, which spares the walk through long runs of short spans. */
-static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
-                       ivm_span *out) {
-  const treap *t = (const treap *)m;
+ * is below len, as first_after_if_fits does. */
+static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
   uint32_t best = 0;
   for (uint32_t x = t->root; x;) {
     const node *n = at(t, x);
@@ -557,10 +573,18 @@ static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
     if (holds(n, p, false)) break;
     x = select_u32(right, n->left, n->right);
   }
-  if (!best) return false;
-  const node *n = at(t, best);
-  if (!fits(n, p, len)) n = at(t, leftmost_at_least(t, n->right, len));
-  int64_t a = ivm__max64(p, n->start);
+  if (best && !fits(at(t, best), p, len))
+    best = leftmost_at_least(t, at(t, best)->right, len);
+  return best;
+}
+
+static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
+                       ivm_span *out) {
+  const treap *t = (const treap *)m;
+  uint32_t x = first_after_if_fits(t, p, len);
+  if (!x) x = first_fit_after(t, p, len);
+  if (!x) return false;
+  int64_t a = ivm__max64(p, at(t, x)->start);
   if (a + len > not_after) return false;
   *out = (ivm_span){a, a + len};
   return true;
