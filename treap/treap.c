@@ -51,6 +51,18 @@ static uint32_t select_u32(bool take_b, uint32_t a, uint32_t b) {
   return a ^ ((a ^ b) & (0u - (uint32_t)take_b));
 }
 
+/* n's right child if right, else its left, without a branch: both links
+ * come in one 8-byte load and the one wanted is shifted out, one
+ * instruction after the compare that chooses it. */
+static uint32_t child_toward(const node *n, bool right) {
+  uint64_t both;
+  memcpy(&both, n->child, sizeof both);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  right = !right;
+#endif
+  return (uint32_t)(both >> (32u * (unsigned)right));
+}
+
 /* Whether x - start < n's length, in one unsigned comparison, so a descent
  * that stops at the span holding a point has one well-predicted branch
  * rather than two: x - start wraps to a large value exactly when x < start.
@@ -102,7 +114,7 @@ static uint32_t last_start_at_most(const treap *t, int64_t bound) {
     const node *n = at(t, x);
     bool right = n->start <= bound;
     found = select_u32(right, found, x);
-    x = select_u32(right, n->left, n->right);
+    x = child_toward(n, right);
   }
   return found;
 }
@@ -276,7 +288,7 @@ static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
     bool right = n->end < bound;
     h = select_u32(right, d, h);
     if (holds(n, bound, true)) break;
-    x = select_u32(right, n->left, n->right);
+    x = child_toward(n, right);
   }
   *depth = d;
   *hit = h;
@@ -542,7 +554,7 @@ static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
     bool right = n->end <= p;
     first = select_u32(right, x, first);
     if (holds(n, p, false)) break;
-    x = select_u32(right, n->left, n->right);
+    x = child_toward(n, right);
   }
   return first && fits(at(t, first), p, len) ? first : 0;
 }
@@ -571,7 +583,7 @@ static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
         (unsigned)fits(n, p, len) | (unsigned)(at(t, n->right)->max_len >= len);
     best = select_u32((unsigned)!right & room, best, x);
     if (holds(n, p, false)) break;
-    x = select_u32(right, n->left, n->right);
+    x = child_toward(n, right);
   }
   if (best && !fits(at(t, best), p, len))
     best = leftmost_at_least(t, at(t, best)->right, len);
