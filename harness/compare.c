@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "floor.h"
 #include "impls.h"
 
 ivm_compare_config ivm_compare_defaults(void) {
@@ -108,6 +109,11 @@ static int throughput(const ivm_stream *s, const ivm_compare_config *cfg,
       f->pass_cpu_ns[f->passes] = (double)cpu;
       f->pass_ns[f->passes++] = ivm_clock_ns(cfg->clock, ticks);
     }
+    uint64_t ticks, cpu;
+    int rc = ivm_time_block(&ivm_floor_ops, s, cfg->clock, &ticks, &cpu);
+    if (rc != IVM_OK) return rc;
+    if (k >= cfg->warmup)
+      out->floor_pass_ns[out->floor_passes++] = ivm_clock_ns(cfg->clock, ticks);
   }
   return IVM_OK;
 }
@@ -142,6 +148,15 @@ static int latency(const ivm_stream *s, const ivm_compare_config *cfg,
 /* Medians, rates and ratios from the passes. */
 static int derive(ivm_compare_result *out) {
   out->fastest = -1;
+  if (out->floor_passes && out->measured) {
+    ivm_spread floor;
+    double *sorted = malloc(out->floor_passes * sizeof *sorted);
+    if (!sorted) return IVM_NOMEM;
+    memcpy(sorted, out->floor_pass_ns, out->floor_passes * sizeof *sorted);
+    ivm_spread_of(sorted, out->floor_passes, &floor);
+    free(sorted);
+    out->floor_ns_per_op = floor.median / (double)out->measured;
+  }
   for (size_t i = 0; i < out->impl_count; i++) {
     ivm_impl_figures *f = &out->impls[i];
     if (!f->timed || f->passes == 0) continue;
@@ -186,6 +201,9 @@ static int run_steps(const ivm_stream *s, const ivm_compare_config *cfg,
     if (!f->pass_ns || !f->pass_cpu_ns)
       return ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   }
+  out->floor_pass_ns = calloc((size_t)cfg->repeat, sizeof *out->floor_pass_ns);
+  if (!out->floor_pass_ns)
+    return ivm_errorf(err, err_len, IVM_NOMEM, "out of memory");
   rc = throughput(s, cfg, out);
   if (rc == IVM_OK && cfg->latency) rc = latency(s, cfg, out);
   if (rc == IVM_OK) rc = derive(out);
@@ -226,6 +244,8 @@ void ivm_compare_free(ivm_compare_result *r) {
     free(r->impls[i].pass_cpu_ns);
   }
   free(r->impls);
+  free(r->floor_pass_ns);
+  r->floor_pass_ns = NULL;
   r->impls = NULL;
   r->impl_count = 0;
 }

@@ -24,7 +24,9 @@
  *  2. Throughput: `warmup` untimed passes, then `repeat` passes timed as one
  *     block each (no per-operation timers), interleaving implementations so
  *     that noise spreads evenly; the median and min-max are reported, with
- *     the thread CPU time of the passes beside the wall time.
+ *     the thread CPU time of the passes beside the wall time. Each round
+ *     also times the floor (floor.h), a manager that stores nothing: what
+ *     the loop and the front door cost per operation.
  *  3. Latency: one more pass timing every operation, summarised overall and
  *     per operation kind.
  * The implementation named "reference" is O(n) per operation; when the
@@ -92,6 +94,9 @@ typedef struct ivm_compare_result {
   ivm_impl_figures *impls;           /* impl_count entries, in cfg order */
   size_t impl_count;
   int fastest;                       /* index into impls; -1 if none timed */
+  double *floor_pass_ns;             /* each timed pass of the floor */
+  size_t floor_passes;
+  double floor_ns_per_op;            /* median pass / measured operations */
   char untimed_note[256];            /* why an implementation was not timed */
 } ivm_compare_result;
 

@@ -148,6 +148,10 @@ void ivm_report_compare_text(FILE *out, const ivm_report_meta *meta,
   ivm_report_agreement(out, "", r, color);
   if (!r->agreed) return;
   ivm_report_timing(out, meta, true);
+  if (r->floor_passes)
+    fprintf(out, "floor: %.1f ns/op, the same loop and front door around a "
+            "manager that stores nothing; part of every ns/op below\n",
+            r->floor_ns_per_op);
   if (r->untimed_note[0]) fprintf(out, "note: %s\n", r->untimed_note);
   throughput_table(out, r, color);
   latency_tables(out, r, color);
@@ -278,6 +282,10 @@ void ivm_report_compare_members(ivm_json *j, const ivm_compare_result *r) {
   ivm_json_string(j, "note", r->untimed_note[0] ? r->untimed_note : NULL);
   ivm_json_string(j, "fastest",
                   r->fastest >= 0 ? r->impls[r->fastest].name : NULL);
+  if (r->floor_passes)
+    ivm_json_double(j, "floor_ns_per_op", r->floor_ns_per_op);
+  else
+    ivm_json_null(j, "floor_ns_per_op");
   ivm_json_begin_array(j, "implementations");
   for (size_t i = 0; i < r->impl_count; i++) json_impl(j, &r->impls[i]);
   ivm_json_end_array(j);

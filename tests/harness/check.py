@@ -234,6 +234,11 @@ def check_compare_members(c, d, where, impls, measured, repeat,
     fastest = min(timed, key=lambda i: i["throughput"]["median_ms"])
     c.expect(d["fastest"] == fastest["name"], "%s: fastest is %s, not %s" % (
         where, d["fastest"], fastest["name"]))
+    slowest = max(i["throughput"]["ns_per_op"] for i in timed)
+    c.expect(positive(d["floor_ns_per_op"]) and
+             d["floor_ns_per_op"] < slowest,
+             "%s: floor %s ns/op, the slowest %s" % (
+                 where, d["floor_ns_per_op"], slowest))
     for impl in d["implementations"]:
         w = "%s/%s" % (where, impl["name"])
         mem = impl["memory"]

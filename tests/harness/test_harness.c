@@ -67,6 +67,8 @@ static void fixed_compare(ivm_compare_result *r, ivm_impl_figures *f,
   r->impls = f;
   r->impl_count = 3;
   r->fastest = 0;
+  r->floor_passes = 3;
+  r->floor_ns_per_op = 21.5;
   strcpy(r->untimed_note, "reference not timed: a fixed example");
   const char *names[] = {"fast", "slowpeer", "reference"};
   for (int i = 0; i < 3; i++) {
@@ -343,7 +345,7 @@ static void test_agreement_catches(void) {
   CHECK(r.impls[2].mismatch.op_index == SIZE_MAX);
   CHECK(strstr(r.impls[2].mismatch.what, "check()") != NULL);
   /* Nothing is timed after a disagreement. */
-  CHECK(!r.impls[0].timed && r.impls[0].passes == 0);
+  CHECK(!r.impls[0].timed && r.impls[0].passes == 0 && r.floor_passes == 0);
   ivm_compare_free(&r);
 
   /* The honest decorator alone agrees and is timed. */
@@ -351,6 +353,7 @@ static void test_agreement_catches(void) {
   CHECK(ivm_compare_run(&s, &cfg, &r, err, sizeof err) == IVM_OK);
   CHECK(r.agreed && r.impls[0].timed && r.impls[0].passes == 1);
   CHECK(r.fastest == 0 && r.impls[0].relative == 1.0);
+  CHECK(r.floor_passes == 1 && r.floor_ns_per_op > 0);
   CHECK_EQ_I64(r.impls[0].latency.count, ivm_stream_measured(&s));
   ivm_compare_free(&r);
   ivm_stream_free(&s);
