@@ -475,7 +475,6 @@ static void run_replay(ivm_gb_state *st, void *ctx) {
   }
   const ivm_stream *s = &f->w->stream;
   int64_t measured = (int64_t)ivm_stream_measured(s), n;
-  ivm_result r;
   int rc = f->m ? IVM_OK : replay_start(f);
   while (rc == IVM_OK &&
          ivm_gb_keep_running_batch(
@@ -487,9 +486,7 @@ static void run_replay(ivm_gb_state *st, void *ctx) {
       ivm_gb_resume_timing(st);
       if (rc != IVM_OK) break;
     }
-    for (int64_t i = 0; i < n; i++)
-      if (ivm_exec(f->m, &s->ops[f->at + (size_t)i], &r) == IVM_NOMEM)
-        rc = IVM_NOMEM;
+    rc = ivm_exec_run(f->m, &s->ops[f->at], (size_t)n);
     f->at += (size_t)n;
   }
   if (rc != IVM_OK) {

@@ -175,15 +175,17 @@ int ivm_prepare(const struct ivm_ops *impl, const ivm_stream *s, ivm **out) {
   ivm_options opt = ivm_stream_options(s);
   int rc = ivm_create_ops(impl, &opt, out);
   if (rc != IVM_OK) return rc;
-  ivm_result r;
-  for (size_t i = 0; i < s->setup; i++) ivm_exec(*out, &s->ops[i], &r);
-  return IVM_OK;
+  rc = ivm_exec_run(*out, s->ops, s->setup);
+  if (rc != IVM_OK) {
+    ivm_destroy(*out);
+    *out = NULL;
+  }
+  return rc;
 }
 
 __attribute__((noinline)) void ivm_play_measured(ivm *m,
                                                  const ivm_stream *s) {
-  ivm_result r;
-  for (size_t i = s->setup; i < s->count; i++) ivm_exec(m, &s->ops[i], &r);
+  ivm_exec_run(m, s->ops + s->setup, s->count - s->setup);
 }
 
 int ivm_time_block(const struct ivm_ops *impl, const ivm_stream *s,
@@ -205,10 +207,9 @@ int ivm_time_each(const struct ivm_ops *impl, const ivm_stream *s,
   ivm *m;
   int rc = ivm_prepare(impl, s, &m);
   if (rc != IVM_OK) return rc;
-  ivm_result r;
   for (size_t i = s->setup; i < s->count; i++) {
     uint64_t t0 = ivm_clock_now(c);
-    ivm_exec(m, &s->ops[i], &r);
+    ivm_exec_run(m, &s->ops[i], 1);
     samples[i - s->setup] = ivm_clock_now(c) - t0;
   }
   ivm_destroy(m);

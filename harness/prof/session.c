@@ -227,10 +227,9 @@ int ivm_prof_session_cpu(const ivm_prof_session *ss,
     ivm *m;
     rc = ivm_prepare(normal, s, &m);
     if (rc != IVM_OK) break;
-    ivm_result r;
     uint64_t t0 = ivm_clock_now(ss->clock);
     measuring = 1;
-    for (size_t i = s->setup; i < s->count; i++) ivm_exec(m, &s->ops[i], &r);
+    ivm_exec_run(m, s->ops + s->setup, s->count - s->setup);
     measuring = 0;
     spent += ivm_clock_ns(ss->clock, ivm_clock_now(ss->clock) - t0) / 1e9;
     ivm_destroy(m);
