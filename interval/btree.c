@@ -320,8 +320,10 @@ static void grow(ivm__bt *t, ivm__bt_path *p) {
  * shares with a neighbour that has room (which keeps nodes well filled) and
  * only splits when both neighbours are full; a split inserts the new node
  * into the parent the same way. New nodes come from the stocked spares. */
-static void insert_entry(ivm__bt *t, ivm__bt_path *p, int level, int pos,
-                         entry e) {
+__attribute__((noinline, cold)) static void insert_entry(ivm__bt *t,
+                                                         ivm__bt_path *p,
+                                                         int level, int pos,
+                                                         entry e) {
   for (;;) {
     bool leaf = level == p->depth;
     void *x = p->node[level];
@@ -432,7 +434,8 @@ static void collapse_root(ivm__bt *t) {
  * both at least half full. So a node stays below three quarters only while
  * its neighbours and it hold more than two nodes' worth, which keeps the
  * average occupancy near two thirds or better even under deletions. */
-static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
+__attribute__((noinline, cold)) static void shrink(ivm__bt *t, ivm__bt_path *p,
+                                                   int level) {
   for (;;) {
     bool leaf = level == p->depth;
     void *x = p->node[level];
@@ -472,6 +475,27 @@ static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
 
 /* ---- Replacing spans ----------------------------------------------------- */
 
+/* The most common change: span k of the path's leaf takes the bounds of
+ * span, staying in its place in the order. Nothing moves in the leaf and
+ * nothing is rebalanced; the leaf's maximum follows from the parent's entry
+ * unless the longest span shrank. */
+static inline void set_one(ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l, int k,
+                           ivm_span span) {
+  int64_t old = l->end[k] - l->start[k], len = span.end - span.start;
+  if (t->observe) {
+    t->observe(t->observe_ud, l->start[k], l->end[k], false);
+    t->observe(t->observe_ud, span.start, span.end, true);
+  }
+  t->total += len - old;
+  l->start[k] = span.start;
+  l->end[k] = span.end;
+  if (p->depth == 0) return;
+  const ivm__bt_inner *parent = p->node[p->depth - 1];
+  int64_t had = parent->max[p->idx[p->depth - 1]];
+  int64_t max = len >= had ? len : old < had ? had : ivm__bt_leaf_max(l);
+  update_up(p, p->depth, l->start[0], max);
+}
+
 /* Replaces spans [a, b) of the path's leaf by part[0..np), np <= b - a + 1,
  * reports the removed spans and then the new ones, and restores every
  * invariant up to the root. A net gain of one span may split nodes: the
@@ -480,9 +504,13 @@ static void shrink(ivm__bt *t, ivm__bt_path *p, int level) {
  * The common case stays in the leaf: its new maximum follows from the old
  * one (the parent's entry) and the lengths removed and added, and only a
  * removal of the longest span makes the leaf be rescanned. */
-static void leaf_replace(ivm__bt *t, ivm__bt_path *p, int a, int b,
-                         const ivm_span *part, int np) {
+static inline __attribute__((always_inline)) void leaf_replace(
+    ivm__bt *t, ivm__bt_path *p, int a, int b, const ivm_span *part, int np) {
   ivm__bt_leaf *l = ivm__bt_path_leaf(p);
+  if (np == 1 && b == a + 1) {
+    set_one(t, p, l, a, part[0]);
+    return;
+  }
   int64_t removed = 0, added = 0; /* longest span removed / added */
   for (int i = a; i < b; i++) {
     int64_t len = l->end[i] - l->start[i];
