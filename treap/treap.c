@@ -63,15 +63,6 @@ static uint32_t child_toward(const node *n, bool right) {
   return (uint32_t)(both >> (32u * (unsigned)right));
 }
 
-/* Whether x - start < n's length, in one unsigned comparison, so a descent
- * that stops at the span holding a point has one well-predicted branch
- * rather than two: x - start wraps to a large value exactly when x < start.
- * closed also accepts x == end. */
-static bool holds(const node *n, int64_t x, bool closed) {
-  return (uint64_t)x - (uint64_t)n->start <
-         (uint64_t)n->end - (uint64_t)n->start + closed;
-}
-
 /* Shifts the total by d. A mutation may shift it in several steps whose
  * sum the front door has checked to fit; the steps wrap as unsigned
  * arithmetic, so their order does not matter. */
@@ -264,13 +255,16 @@ static int grow_path(treap *t) {
   return IVM_OK;
 }
 
-/* Walks from the root toward the first span whose end is >= bound,
- * recording every node visited: path[0 .. *depth). *hit is that span's depth
- * (its path index + 1), 0 when there is none. A span with start <= bound <=
- * end is that first span (its predecessor ends before its start), so the
- * walk stops there; otherwise it goes down to a missing child, every step
- * going the way a search for the key bound goes, so the path is that
- * search's. The buffer grows here, before the caller changes anything, so
+/* Walks from the root down to a missing child, recording every node
+ * visited: path[0 .. *depth). Each step goes right past a span ending
+ * before bound and left otherwise; *hit is the depth (path index + 1) of the
+ * last node it went left at, the first span whose end is >= bound, or 0
+ * when there is none. Down to that span, and all the way when no span holds
+ * bound, the steps are those of a search for the key bound, so an insertion
+ * may follow the path. Below a span holding bound every step goes right
+ * (its left subtree ends before it starts): going on costs a level or two
+ * where a test for the stop would cost a compare and a branch at every
+ * level. The buffer grows here, before the caller changes anything, so
  * IVM_NOMEM is safe. */
 static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
   /* Locals, so the stores to the path are not taken to alter the treap. */
@@ -284,10 +278,8 @@ static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
     }
     path[d++] = x;
     const node *n = &nodes[x];
-    /* Branch-free like last_start_at_most; the stop is rarely taken. */
     bool right = n->end < bound;
     h = select_u32(right, d, h);
-    if (holds(n, bound, true)) break;
     x = child_toward(n, right);
   }
   *depth = d;
@@ -553,7 +545,6 @@ static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
     if (n->max_len < len) break;
     bool right = n->end <= p;
     first = select_u32(right, x, first);
-    if (holds(n, p, false)) break;
     x = child_toward(n, right);
   }
   return first && fits(at(t, first), p, len) ? first : 0;
@@ -565,8 +556,9 @@ static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
  * Spans of a right subtree start after p, so they fit exactly when long
  * enough. The first fit therefore belongs to the deepest such node that fits
  * itself or has max_len >= len on its right: one path down, then one
- * guided descent into that right subtree. The path may stop at a span
- * holding p: every span below it ends at or before p. The way down and the
+ * guided descent into that right subtree. Below a span holding p every
+ * span ends before p, so the walk goes right there and changes nothing,
+ * which is cheaper than testing for it at every level. The way down and the
  * candidate are chosen without branches (see last_start_at_most); the
  * right child's max_len is read at every level, off the chain of loads
  * that leads down. The walk stops early at a subtree whose own max_len
@@ -582,7 +574,6 @@ static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
     unsigned room =
         (unsigned)fits(n, p, len) | (unsigned)(at(t, n->right)->max_len >= len);
     best = select_u32((unsigned)!right & room, best, x);
-    if (holds(n, p, false)) break;
     x = child_toward(n, right);
   }
   if (best && !fits(at(t, best), p, len))
