@@ -175,19 +175,6 @@ static uint32_t join(treap *t, uint32_t a, uint32_t b) {
   return b;
 }
 
-/* Inserts the single node i (its start is not in the tree) below x. */
-static uint32_t insert(treap *t, uint32_t x, uint32_t i) {
-  node *n = at(t, x), *ni = at(t, i);
-  if (!x || prio(t, i) > prio(t, x)) {
-    split(t, x, ni->start, &ni->left, &ni->right);
-    pull(t, i);
-    return i;
-  }
-  n->child[ni->start > n->start] = insert(t, n->child[ni->start > n->start], i);
-  pull(t, x);
-  return x;
-}
-
 /* Gives every node of x's subtree back to the pool. */
 static void drop_all(treap *t, uint32_t x) {
   while (x) {
@@ -330,10 +317,11 @@ static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
   fix_path(t, k);
 }
 
-/* Inserts node i, given that path[0 .. k) is the start of its key's search
- * path: above the first of those nodes with a lower priority, whose subtree
- * is split around it, or else below path[k-1]. */
-static void insert_along(treap *t, uint32_t k, uint32_t i) {
+/* Inserts node i, given that path[0 .. k) is its key's whole search path,
+ * down to a missing child: above the first of those nodes with a lower
+ * priority, whose subtree is split around it, or else in the missing place.
+ * Returns the path index it took: path[0 .. that) are still its ancestors. */
+static uint32_t insert_along(treap *t, uint32_t k, uint32_t i) {
   node *ni = at(t, i);
   /* Priorities never increase down a path, so the first lower one is found
    * from the bottom, where a random priority most likely belongs. */
@@ -343,15 +331,14 @@ static void insert_along(treap *t, uint32_t k, uint32_t i) {
     split(t, t->path[j], ni->start, &ni->left, &ni->right);
     pull(t, i);
     relink(t, j, i);
-    fix_path(t, j);
   } else if (k == 0) {
-    t->root = insert(t, t->root, i);
+    t->root = i;
   } else {
     node *p = at(t, t->path[k - 1]);
-    bool right = ni->start > p->start;
-    p->child[right] = insert(t, p->child[right], i);
-    fix_path(t, k);
+    p->child[ni->start > p->start] = i;
   }
+  fix_path(t, j);
+  return j;
 }
 
 /* Removes path[k-1], its two subtrees joined in its place. */
@@ -523,12 +510,17 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     t->root = erase_range(t, t->root, keep_left ? a_start + 1 : a_start,
                           keep_right ? z_start - 1 : z_start);
   } else if (keep_left && keep_right) {
-    if (ivm__treap_pool_reserve(t) != IVM_OK) return IVM_NOMEM;
-    /* The pool may have moved: a is found again by index. The walk to a is
-     * the start of the search path of the remainder's key; insert_along
-     * pulls a's new summary along with the others. */
+    /* The remainder's key comes right after a: its search path is the
+     * path to a's successor when that lies below a, else the path to a. */
+    uint32_t kn;
+    if (successor(t, ka, &kn) != IVM_OK || ivm__treap_pool_reserve(t) != IVM_OK)
+      return IVM_NOMEM;
+    /* The pool may have moved: a is found again by index. */
     resize(t, at(t, t->path[ka - 1]), a_start, start);
-    insert_along(t, ka, make_node(t, end, a_end));
+    uint32_t j = insert_along(t, kn > ka ? kn : ka, make_node(t, end, a_end));
+    /* Unless the split went through a (and pulled it), a is still
+     * path[ka-1], and its summary and those above may need pulling. */
+    if (j >= ka) fix_path(t, ka);
   } else if (np == 1) {
     set_extent(t, ka, part[0].start, part[0].end);
   } else {
