@@ -310,11 +310,51 @@ static void relink(treap *t, uint32_t k, uint32_t x) {
     parent->right = x;
 }
 
+/* One of the values below path[k-1] that its summary is the maximum and
+ * minimum of went from `from` to `to` (its own span length, or a child's
+ * maximum or minimum): brings path[k-1]'s summary and its ancestors' up to
+ * date. A level reads its children only when the value that moved was its
+ * extreme and moved inward; otherwise its new extreme follows from the old
+ * one, and the walk ends where nothing changes. This spares the reads of
+ * siblings and minima that pull makes at every level. */
+static void fix_value(treap *t, uint32_t k, int64_t from, int64_t to) {
+  int64_t max_from = from, max_to = to, min_from = from, min_to = to;
+  while (k && (max_from != max_to || min_from != min_to)) {
+    uint32_t x = t->path[--k];
+    node *n = at(t, x);
+    int64_t max = n->max_len;
+    if (max_from != max_to) {
+      int64_t was = max;
+      if (max_to >= max)
+        max = max_to;
+      else if (max_from == max)
+        max = ivm__max64(span_len(n), ivm__max64(at(t, n->left)->max_len,
+                                                 at(t, n->right)->max_len));
+      n->max_len = max;
+      max_from = was;
+      max_to = max;
+    }
+    if (min_from != min_to) {
+      int64_t was = t->mins[x], min = was;
+      if (min_to <= min)
+        min = min_to;
+      else if (min_from == min)
+        min = ivm__min64(span_len(n),
+                         ivm__min64(t->mins[n->left], t->mins[n->right]));
+      t->mins[x] = min;
+      min_from = was;
+      min_to = min;
+    }
+  }
+}
+
 /* Gives path[k-1] the extent [start, end), which must keep it between its
  * neighbours: only summaries change, on the path. */
 static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
-  resize(t, at(t, t->path[k - 1]), start, end);
-  fix_path(t, k);
+  node *n = at(t, t->path[k - 1]);
+  int64_t old = span_len(n);
+  resize(t, n, start, end);
+  fix_value(t, k, old, end - start);
 }
 
 /* Inserts node i, given that path[0 .. k) is its key's whole search path,
