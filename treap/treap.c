@@ -51,20 +51,6 @@ static uint32_t select_u32(bool take_b, uint32_t a, uint32_t b) {
   return a ^ ((a ^ b) & (0u - (uint32_t)take_b));
 }
 
-/* Asks for the lines of n's grandchildren. A descent calls it at every
- * level, so the children's lines (asked for one level up) are usually
- * there to read the links from, and the node the walk moves to next has
- * been on its way for a level: the chain of dependent misses is overlapped
- * two levels deep. The nil node is index 0, so missing children cost a
- * read of a line that is always cached. */
-static void prefetch_grandchildren(const treap *t, const node *n) {
-  const node *l = at(t, n->left), *r = at(t, n->right);
-  __builtin_prefetch(at(t, l->left));
-  __builtin_prefetch(at(t, l->right));
-  __builtin_prefetch(at(t, r->left));
-  __builtin_prefetch(at(t, r->right));
-}
-
 /* n's right child if right, else its left, without a branch: both links
  * come in one 8-byte load and the one wanted is shifted out, one
  * instruction after the compare that chooses it. */
@@ -279,7 +265,6 @@ static int walk(treap *t, int64_t bound, uint32_t *depth, uint32_t *hit) {
     }
     path[d++] = x;
     const node *n = &nodes[x];
-    prefetch_grandchildren(t, n);
     bool right = n->end < bound;
     h = select_u32(right, d, h);
     x = child_toward(n, right);
@@ -590,7 +575,6 @@ static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
   for (uint32_t x = t->root; x;) {
     const node *n = at(t, x);
     if (n->max_len < len) break;
-    prefetch_grandchildren(t, n);
     bool right = n->end <= p;
     first = select_u32(right, x, first);
     x = child_toward(n, right);
