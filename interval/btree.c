@@ -552,11 +552,6 @@ static inline __attribute__((always_inline)) void leaf_replace(
   update_up(p, p->depth, l->start[0], max);
 }
 
-/* How much of [start, end) lies in [s, e); the two overlap or touch. */
-static int64_t overlap(int64_t start, int64_t end, int64_t s, int64_t e) {
-  return ivm__min64(end, e) - ivm__max64(start, s);
-}
-
 /* The parts of the hull [a, b) outside [s, e), which overlaps it. */
 static int outer_parts(int64_t a, int64_t b, int64_t s, int64_t e,
                        ivm_span part[2]) {
@@ -566,11 +561,11 @@ static int outer_parts(int64_t a, int64_t b, int64_t s, int64_t e,
   return n;
 }
 
-/* Removes every span starting in [lo, hi], leaf by leaf, adding how much of
- * each lies in [s, e) to *covered and setting *last_end to the end of the
- * last. Each pass descends afresh because rebalancing may move spans. */
-static void remove_range(ivm__bt *t, int64_t lo, int64_t hi, int64_t s,
-                         int64_t e, int64_t *covered, int64_t *last_end) {
+/* Removes every span starting in [lo, hi], leaf by leaf, setting *last_end
+ * to the end of the last. Each pass descends afresh because rebalancing may
+ * move spans. */
+static void remove_range(ivm__bt *t, int64_t lo, int64_t hi,
+                         int64_t *last_end) {
   ivm__bt_path p;
   for (;;) {
     ivm__bt_leaf *l = ivm__bt_descend(t, lo, &p);
@@ -582,8 +577,7 @@ static void remove_range(ivm__bt *t, int64_t lo, int64_t hi, int64_t s,
       a = 0;
     }
     int b = a;
-    for (; b < l->n && l->start[b] <= hi; b++)
-      *covered += overlap(l->start[b], l->end[b], s, e);
+    while (b < l->n && l->start[b] <= hi) b++;
     if (b == a) return;
     *last_end = l->end[b - 1];
     bool more = b == l->n;
@@ -594,79 +588,72 @@ static void remove_range(ivm__bt *t, int64_t lo, int64_t hi, int64_t s,
 
 /* Replaces the span starting at key by its parts outside [s, e). Callers
  * know it does not contain [s, e), so at most one part stays: no new node. */
-static void trim(ivm__bt *t, int64_t key, int64_t s, int64_t e,
-                 int64_t *covered) {
+static void trim(ivm__bt *t, int64_t key, int64_t s, int64_t e) {
   ivm__bt_path p;
   ivm__bt_leaf *l = ivm__bt_descend(t, key, &p);
   int k = ivm__bt_pred(l, key);
   ivm_span part[2];
   int np = outer_parts(l->start[k], l->end[k], s, e, part);
-  *covered += overlap(l->start[k], l->end[k], s, e);
   leaf_replace(t, &p, k, k + 1, part, np);
 }
 
-/* ---- Release and reserve ------------------------------------------------- */
+/* ---- Release and reserve ------------------------------------------------- *
+ *
+ * What a mutation changed is read off the total, which every span removed
+ * and added adjusts: no per-span arithmetic of overlaps. Within a leaf the
+ * spans a mutation reaches are counted with the same branch-free search as
+ * the descent, not scanned. */
 
 /* release() when the spans to merge reach into later leaves: the first of
  * them, starting at `first`, survives widened; the others go. */
-static int release_across(ivm__bt *t, int64_t s, int64_t e, int64_t first,
-                          int64_t *changed) {
-  int64_t covered = 0, last_end = e;
-  remove_range(t, first + 1, e, s, e, &covered, &last_end);
+static void release_across(ivm__bt *t, int64_t s, int64_t e, int64_t first) {
+  int64_t last_end = e;
+  remove_range(t, first + 1, e, &last_end);
   ivm__bt_path p;
   ivm__bt_leaf *l = ivm__bt_descend(t, first, &p);
   int k = ivm__bt_pred(l, first);
-  covered += overlap(first, l->end[k], s, e);
   ivm_span merged = {ivm__min64(s, first),
                      ivm__max64(ivm__max64(e, last_end), l->end[k])};
   leaf_replace(t, &p, k, k + 1, &merged, 1);
-  *changed = (e - s) - covered;
-  return IVM_OK;
 }
 
 int ivm__bt_release(ivm__bt *t, int64_t s, int64_t e, int64_t *changed) {
   ivm__bt_path p;
   ivm__bt_leaf *l = ivm__bt_descend(t, s, &p);
   int i = ivm__bt_pred(l, s);
+  int64_t before = t->total;
   *changed = 0;
   if (i >= 0 && l->end[i] >= e) return IVM_OK; /* already free */
   /* Spans f..g-1 of this leaf overlap or touch [s, e); so may the first
    * spans of later leaves when g reaches the end of this one. */
   int f = i >= 0 && l->end[i] >= s ? i : i + 1;
-  int g = f;
-  while (g < l->n && l->start[g] <= e) g++;
+  int g = ivm__bt_count_le(l->start, l->n, e);
   int64_t next;
-  if (g == l->n && ivm__bt_next_start(&p, &next) && next <= e)
-    return release_across(t, s, e, f < l->n ? l->start[f] : next, changed);
-  if (f == g) {
+  if (g == l->n && ivm__bt_next_start(&p, &next) && next <= e) {
+    release_across(t, s, e, f < l->n ? l->start[f] : next);
+  } else if (f == g) {
     if (stock(t) != IVM_OK) return IVM_NOMEM;
     leaf_replace(t, &p, f, f, &(ivm_span){s, e}, 1);
-    *changed = e - s;
-    return IVM_OK;
+  } else {
+    ivm_span merged = {ivm__min64(s, l->start[f]),
+                       ivm__max64(e, l->end[g - 1])};
+    leaf_replace(t, &p, f, g, &merged, 1);
   }
-  int64_t covered = 0;
-  for (int k = f; k < g; k++) covered += overlap(l->start[k], l->end[k], s, e);
-  ivm_span merged = {ivm__min64(s, l->start[f]), ivm__max64(e, l->end[g - 1])};
-  leaf_replace(t, &p, f, g, &merged, 1);
-  *changed = (e - s) - covered;
+  *changed = t->total - before;
   return IVM_OK;
 }
 
 /* reserve() when the spans to cut reach into later leaves: the first keeps
  * what lies before s, the last what lies after e, and those between go. */
-static int reserve_across(ivm__bt *t, int64_t s, int64_t e, int64_t first,
-                          int64_t *changed) {
+static void reserve_across(ivm__bt *t, int64_t s, int64_t e, int64_t first) {
   ivm__bt_path p;
   ivm__bt_leaf *l = ivm__bt_descend(t, e - 1, &p);
-  int64_t last = l->start[ivm__bt_pred(l, e - 1)];
-  int64_t covered = 0, unused;
+  int64_t last = l->start[ivm__bt_pred(l, e - 1)], unused;
   if (last != first) {
-    remove_range(t, first + 1, last - 1, s, e, &covered, &unused);
-    trim(t, last, s, e, &covered);
+    remove_range(t, first + 1, last - 1, &unused);
+    trim(t, last, s, e);
   }
-  trim(t, first, s, e, &covered);
-  *changed = covered;
-  return IVM_OK;
+  trim(t, first, s, e);
 }
 
 int ivm__bt_reserve(ivm__bt *t, int64_t s, int64_t e, bool strict,
@@ -674,23 +661,23 @@ int ivm__bt_reserve(ivm__bt *t, int64_t s, int64_t e, bool strict,
   ivm__bt_path p;
   ivm__bt_leaf *l = ivm__bt_descend(t, s, &p);
   int i = ivm__bt_pred(l, s);
+  int64_t before = t->total;
   *changed = 0;
   if (strict && !(i >= 0 && l->end[i] >= e)) return IVM_CONFLICT;
   /* Spans f..g-1 of this leaf overlap [s, e); so may the first spans of
    * later leaves when g reaches the end of this one. */
   int f = i >= 0 && l->end[i] > s ? i : i + 1;
-  int g = f;
-  while (g < l->n && l->start[g] < e) g++;
+  int g = ivm__bt_count_le(l->start, l->n, e - 1);
   int64_t next;
-  if (g == l->n && ivm__bt_next_start(&p, &next) && next < e)
-    return reserve_across(t, s, e, f < l->n ? l->start[f] : next, changed);
-  if (f == g) return IVM_OK; /* nothing in [s, e) is free */
-  ivm_span part[2];
-  int np = outer_parts(l->start[f], l->end[g - 1], s, e, part);
-  if (np > g - f && stock(t) != IVM_OK) return IVM_NOMEM;
-  int64_t covered = 0;
-  for (int k = f; k < g; k++) covered += overlap(l->start[k], l->end[k], s, e);
-  leaf_replace(t, &p, f, g, part, np);
-  *changed = covered;
+  if (g == l->n && ivm__bt_next_start(&p, &next) && next < e) {
+    reserve_across(t, s, e, f < l->n ? l->start[f] : next);
+  } else {
+    if (f == g) return IVM_OK; /* nothing in [s, e) is free */
+    ivm_span part[2];
+    int np = outer_parts(l->start[f], l->end[g - 1], s, e, part);
+    if (np > g - f && stock(t) != IVM_OK) return IVM_NOMEM;
+    leaf_replace(t, &p, f, g, part, np);
+  }
+  *changed = before - t->total;
   return IVM_OK;
 }
