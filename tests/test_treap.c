@@ -271,6 +271,42 @@ TEST(treap_find_skips_subtrees) {
   twin_close(&w);
 }
 
+/* A treap of random shape is never deep enough to fill find's stack, so
+ * this one is built as a chain: priorities are a known hash of the slot,
+ * slots are handed out in order, and each span's start is chosen by its
+ * slot's priority, so starts ascend with priority and every node is the
+ * left child of the next. The long span has the lowest priority, at the
+ * bottom: every find from the left goes down the whole chain, past the
+ * stack, and must still find it (through first_fit_after). */
+TEST(treap_find_deeper_than_its_stack) {
+  enum { N = 150 };
+  twin w;
+  twin_open(&w, &(ivm_options){.seed = 23});
+  const ivm__treap *t = (const ivm__treap *)w.tr;
+  int64_t rank[N + 1];
+  for (uint32_t i = 1; i <= N; i++) {
+    rank[i] = 0;
+    for (uint32_t j = 1; j <= N; j++)
+      rank[i] += ivm__treap_prio(t, j) < ivm__treap_prio(t, i);
+  }
+  for (uint32_t i = 1; i <= N; i++) {
+    if (rank[i] == 0)
+      release(&w, 0, 100);
+    else
+      release(&w, 1000 + 10 * rank[i], 1000 + 10 * rank[i] + 5);
+  }
+  ASSERT_EQ_I64(counter(w.tr, "height"), N);
+  oracle_result r = find(&w, 0, 50);
+  ASSERT(r.found && r.span.start == 0);
+  r = find(&w, 30, 50);
+  ASSERT(r.found && r.span.start == 30);
+  r = find(&w, 60, 50);
+  ASSERT(!r.found);
+  r = find(&w, 60, 5);
+  ASSERT(r.found && r.span.start == 60);
+  twin_close(&w);
+}
+
 /* Equal lengths everywhere: largest and best fit go to the lowest start,
  * whatever the tree's shape. */
 TEST(treap_ties_go_to_lowest_start) {

@@ -564,24 +564,6 @@ static bool fits(const node *n, int64_t p, int64_t len) {
   return a < n->end && n->end - a >= len;
 }
 
-/* The first span after p, when it fits: usually the answer, found by a
- * descent that reads only the nodes on its way (like walk), where the full
- * search below also reads a child beside each. It stops at a subtree whose
- * max_len (on the line just loaded) is below len: nothing below fits, and
- * the span it has is the first after that subtree. 0 when that span does
- * not fit or there is none; then the full search decides. */
-static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
-  uint32_t first = 0;
-  for (uint32_t x = t->root; x;) {
-    const node *n = at(t, x);
-    if (n->max_len < len) break;
-    bool right = n->end <= p;
-    first = select_u32(right, x, first);
-    x = child_toward(n, right);
-  }
-  return first && fits(at(t, first), p, len) ? first : 0;
-}
-
 /* The spans ending after p are, in order: the deepest node of p's search
  * path (by end) that the path leaves to the left, then its right subtree,
  * then the next such node up the path and its right subtree, and so on.
@@ -594,7 +576,9 @@ static uint32_t first_after_if_fits(const treap *t, int64_t p, int64_t len) {
  * candidate are chosen without branches (see last_start_at_most); the
  * right child's max_len is read at every level, off the chain of loads
  * that leads down. The walk stops early at a subtree whose own max_len
- * is below len, as first_after_if_fits does. */
+ * (on the line just loaded) is below len: nothing below can be a
+ * candidate. first_fit finds the same span with less reading; this one
+ * serves walks too deep for its stack. */
 static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
   uint32_t best = 0;
   for (uint32_t x = t->root; x;) {
@@ -613,11 +597,41 @@ static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
   return best;
 }
 
+/* How many nodes a find remembers on its way down; a deeper walk (about
+ * e^32 spans in a treap of random shape) falls back to first_fit_after. */
+enum { FIND_STACK = 64 };
+
+/* The same answer as first_fit_after, from one descent that reads only the
+ * nodes on its way: it remembers the nodes it leaves to the left, the
+ * candidates of first_fit_after, and afterwards tries them from the
+ * deepest, reading a right child's max_len only then. The deepest is the
+ * first span after p, which usually fits on its own. */
+static uint32_t first_fit(const treap *t, int64_t p, int64_t len) {
+  uint32_t left[FIND_STACK + 1], k = 0;
+  for (uint32_t x = t->root; x;) {
+    const node *n = at(t, x);
+    if (n->max_len < len) break;
+    bool right = n->end <= p;
+    /* Pushed without a branch: the slot is written every time and kept
+     * when the walk goes left. At FIND_STACK it stops counting. */
+    left[k] = x;
+    k += (uint32_t)!right & (uint32_t)(k < FIND_STACK);
+    x = child_toward(n, right);
+  }
+  if (k == FIND_STACK) return first_fit_after(t, p, len);
+  while (k--) {
+    const node *n = at(t, left[k]);
+    if (fits(n, p, len)) return left[k];
+    if (at(t, n->right)->max_len >= len)
+      return leftmost_at_least(t, n->right, len);
+  }
+  return 0;
+}
+
 static bool treap_find(const ivm *m, int64_t p, int64_t len, int64_t not_after,
                        ivm_span *out) {
   const treap *t = (const treap *)m;
-  uint32_t x = first_after_if_fits(t, p, len);
-  if (!x) x = first_fit_after(t, p, len);
+  uint32_t x = first_fit(t, p, len);
   if (!x) return false;
   int64_t a = ivm__max64(p, at(t, x)->start);
   if (a + len > not_after) return false;
