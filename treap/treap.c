@@ -17,16 +17,19 @@
  * - heap order on priorities, a hash of the node's index keyed by the seed
  *   (ivm__treap_prio): the same seed and operations give the same shape;
  * - every node's max_len and min_len are what ivm__treap_summarize derives
- *   from its children; structural changes store them with ivm__treap_pull;
+ *   from its children: the nodes a structural change relinks are pulled
+ *   (ivm__treap_pull), and a span that changes length in place updates the
+ *   path above it from the value that moved (fix_value);
  * - total and count describe the spans: every node made or dropped, and
  *   every span resized, adjusts them.
  *
  * Mutations first walk from the root recording their path (growing the
  * path buffer if needed), then obtain the one node they may need, and only
  * then change the tree, so IVM_NOMEM and IVM_CONFLICT leave everything as it
- * was. The change happens at the end of the walk and the summaries are
- * pulled back up the recorded path until max_len and min_len stop changing;
- * nothing above can change. Split, join and erase of a range are
+ * was. The change happens at the end of the walk and the summaries on the
+ * recorded path are brought up to date from the bottom until max_len and
+ * min_len stop changing; nothing above can change. Split, join and erase of
+ * a range are
  * recursive, pulling each level on the way back up; their depth is bounded
  * by the height, O(log n) expected. */
 #include "treap.h"
@@ -344,9 +347,8 @@ static void set_extent(treap *t, uint32_t k, int64_t start, int64_t end) {
 
 /* Inserts node i, given that path[0 .. k) is its key's whole search path,
  * down to a missing child: above the first of those nodes with a lower
- * priority, whose subtree is split around it, or else in the missing place.
- * Returns the path index it took: path[0 .. that) are still its ancestors. */
-static uint32_t insert_along(treap *t, uint32_t k, uint32_t i) {
+ * priority, whose subtree is split around it, or else in the missing place. */
+static void insert_along(treap *t, uint32_t k, uint32_t i) {
   node *ni = at(t, i);
   /* Priorities never increase down a path, so the first lower one is found
    * from the bottom, where a random priority most likely belongs. */
@@ -363,7 +365,6 @@ static uint32_t insert_along(treap *t, uint32_t k, uint32_t i) {
     p->child[ni->start > p->start] = i;
   }
   fix_path(t, j);
-  return j;
 }
 
 /* Removes path[k-1], its two subtrees joined in its place. */
@@ -522,7 +523,8 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     return IVM_NOMEM;
   node *z = at(t, zi);
   int64_t a_start = a->start, a_end = a->end, z_start = z->start;
-  bool keep_left = a_start<start, keep_right = z->end> end;
+  bool keep_left = a_start < start;
+  bool keep_right = z->end > end;
   ivm_span part[2];
   int np = 0;
   if (keep_left) part[np++] = (ivm_span){a_start, start};
@@ -541,11 +543,8 @@ static int treap_reserve(ivm *m, int64_t start, int64_t end, unsigned flags,
     if (successor(t, ka, &kn) != IVM_OK || ivm__treap_pool_reserve(t) != IVM_OK)
       return IVM_NOMEM;
     /* The pool may have moved: a is found again by index. */
-    resize(t, at(t, t->path[ka - 1]), a_start, start);
-    uint32_t j = insert_along(t, kn > ka ? kn : ka, make_node(t, end, a_end));
-    /* Unless the split went through a (and pulled it), a is still
-     * path[ka-1], and its summary and those above may need pulling. */
-    if (j >= ka) fix_path(t, ka);
+    set_extent(t, ka, a_start, start);
+    insert_along(t, kn > ka ? kn : ka, make_node(t, end, a_end));
   } else if (np == 1) {
     set_extent(t, ka, part[0].start, part[0].end);
   } else {
@@ -597,8 +596,10 @@ static uint32_t first_fit_after(const treap *t, int64_t p, int64_t len) {
   return best;
 }
 
-/* How many nodes a find remembers on its way down; a deeper walk (about
- * e^32 spans in a treap of random shape) falls back to first_fit_after. */
+/* How many nodes a find remembers on its way down. A walk that leaves more
+ * nodes than that to the left falls back to first_fit_after; a treap of
+ * random shape is about 2 ln n deep, so that takes billions of spans and
+ * bad luck. */
 enum { FIND_STACK = 64 };
 
 /* The same answer as first_fit_after, from one descent that reads only the

@@ -7,7 +7,7 @@
  * split in two parallel arrays: nodes[i] holds what a descent reads (the
  * span, the links and the longest span below), 32 bytes so two share a
  * cache line and none straddles one; mins[i] holds the shortest span below,
- * read only when a summary is pulled and by the queries about short spans.
+ * read only when a summary is updated and by the queries about short spans.
  * A first-fit descent reads a subtree's maximum from the line that holds
  * the node itself, so pruning costs no extra load. The block moves when it
  * grows, so node pointers are valid only until the next
