@@ -57,10 +57,11 @@ static void set_n(bool leaf, void *x, int n) {
   *count = n;
 }
 
-/* Makes a fresh node empty: no entries, every key slot INT64_MAX. */
+/* Makes a fresh node empty: no entries, every key slot INT64_MAX (an inner
+ * node's extra slot included). */
 static void clear_node(bool leaf, void *x) {
   int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
-  for (int i = 0; i < cap_of(leaf); i++) keys[i] = INT64_MAX;
+  for (int i = 0; i < cap_of(leaf) + !leaf; i++) keys[i] = INT64_MAX;
   if (leaf)
     ((ivm__bt_leaf *)x)->n = 0;
   else
@@ -627,7 +628,7 @@ int ivm__bt_release(ivm__bt *t, int64_t s, int64_t e, int64_t *changed) {
   /* Spans f..g-1 of this leaf overlap or touch [s, e); so may the first
    * spans of later leaves when g reaches the end of this one. */
   int f = i >= 0 && l->end[i] >= s ? i : i + 1;
-  int g = ivm__bt_count_le(l->start, l->n, e);
+  int g = ivm__bt_count_le(l->start, e);
   int64_t next;
   if (g == l->n && ivm__bt_next_start(&p, &next) && next <= e) {
     release_across(t, s, e, f < l->n ? l->start[f] : next);
@@ -667,7 +668,7 @@ int ivm__bt_reserve(ivm__bt *t, int64_t s, int64_t e, bool strict,
   /* Spans f..g-1 of this leaf overlap [s, e); so may the first spans of
    * later leaves when g reaches the end of this one. */
   int f = i >= 0 && l->end[i] > s ? i : i + 1;
-  int g = ivm__bt_count_le(l->start, l->n, e - 1);
+  int g = ivm__bt_count_le(l->start, e - 1);
   int64_t next;
   if (g == l->n && ivm__bt_next_start(&p, &next) && next < e) {
     reserve_across(t, s, e, f < l->n ? l->start[f] : next);

@@ -66,7 +66,7 @@ static int audit_node(struct audit *a, const void *x, int level, int64_t *key,
   if (in->n < (root ? 2 : IVM_BT_INNER_MIN) || in->n > IVM_BT_INNER_CAP)
     return ivm__fail(a->why, a->why_len, "a %sinner node at level %d has %d "
                      "children", root ? "root " : "", level, in->n);
-  for (int i = in->n; i < IVM_BT_INNER_CAP; i++)
+  for (int i = in->n; i <= IVM_BT_INNER_CAP; i++) /* the extra slot too */
     if (in->key[i] != INT64_MAX)
       return ivm__fail(a->why, a->why_len, "unused key slot %d of an inner "
                        "node at level %d holds %lld", i, level,

@@ -11,7 +11,8 @@
  * Capacities keep a leaf at 8 cache lines of spans and an inner node at 12;
  * every node but the root holds at least half its capacity. The unused slots
  * of start[] and key[] hold INT64_MAX so searches can read all 32 slots
- * without looking at n. */
+ * without looking at n; key[] has one more slot, always INT64_MAX, so the
+ * descent can search the 32 slots key[1..32]. */
 #ifndef IVM_BTREE_NODE_H
 #define IVM_BTREE_NODE_H
 
@@ -37,7 +38,7 @@ typedef struct ivm__bt_leaf {
 
 typedef struct ivm__bt_inner {
   int n;
-  int64_t key[IVM_BT_INNER_CAP];
+  int64_t key[IVM_BT_INNER_CAP + 1];
   int64_t max[IVM_BT_INNER_CAP];
   void *child[IVM_BT_INNER_CAP];
 } ivm__bt_inner;
@@ -63,27 +64,29 @@ static inline ivm__bt_leaf *ivm__bt_path_leaf(const ivm__bt_path *p) {
   return p->node[p->depth];
 }
 
-/* How many of the sorted keys k[0..n) are <= x, where k has 32 slots and
- * those from n on hold INT64_MAX (a node invariant). Two rounds of
- * independent compares instead of a binary search's chain of dependent
- * probes: the heads of the four 8-key segments pick a segment, then its 8
- * keys are counted. Nothing branches on data, and the node's lines,
- * prefetched together, are read in parallel. The padding counts only when
- * x == INT64_MAX, hence the final clamp. */
-static inline int ivm__bt_count_le(const int64_t *k, int n, int64_t x) {
+/* How many of the sorted keys in k's 32 slots are <= x, where the slots
+ * past the keys hold INT64_MAX. Two rounds of independent compares instead
+ * of a binary search's chain of dependent probes: the heads of the four
+ * 8-key segments pick a segment, then its 8 keys are counted. Nothing
+ * branches on data, and the node's lines, prefetched together, are read in
+ * parallel. No span starts at INT64_MAX (a start lies below its end), so
+ * counting up to min(x, INT64_MAX - 1) counts the same keys and never the
+ * padding: the clamp sits on x, known before the node is, rather than on
+ * the count at the end of the chain of loads. */
+static inline int ivm__bt_count_le(const int64_t *k, int64_t x) {
+  x = x < INT64_MAX ? x : INT64_MAX - 1;
   int seg = (k[8] <= x) + (k[16] <= x) + (k[24] <= x);
   const int64_t *s = k + 8 * seg;
   /* Summed as a tree, so the adds take three steps after the compares
    * rather than eight. */
-  int c =
-      8 * seg + ((((s[0] <= x) + (s[1] <= x)) + ((s[2] <= x) + (s[3] <= x))) +
-                 (((s[4] <= x) + (s[5] <= x)) + ((s[6] <= x) + (s[7] <= x))));
-  return c < n ? c : n;
+  return 8 * seg +
+         ((((s[0] <= x) + (s[1] <= x)) + ((s[2] <= x) + (s[3] <= x))) +
+          (((s[4] <= x) + (s[5] <= x)) + ((s[6] <= x) + (s[7] <= x))));
 }
 
 /* Index of the last span of the leaf starting at or before x, -1 if none. */
 static inline int ivm__bt_pred(const ivm__bt_leaf *l, int64_t x) {
-  return ivm__bt_count_le(l->start, l->n, x) - 1;
+  return ivm__bt_count_le(l->start, x) - 1;
 }
 
 /* Asks for the cache lines [from, to) of node x at once, so that a node
@@ -105,8 +108,9 @@ static inline ivm__bt_leaf *ivm__bt_descend(const ivm__bt *t, int64_t x,
   int depth = t->height - 1;
   for (int k = 0; k < depth; k++) {
     ivm__bt_inner *in = node;
-    int i = ivm__bt_count_le(in->key, in->n, x);
-    i -= i > 0;
+    /* Child i holds the starts from key[i] up to key[i + 1], so the child
+     * is the number of keys after the first that are <= x. */
+    int i = ivm__bt_count_le(in->key + 1, x);
     p->node[k] = in;
     p->idx[k] = i;
     __builtin_prefetch(&in->max[i]); /* read back when a mutation updates */

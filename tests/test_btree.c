@@ -506,7 +506,7 @@ TEST(btree_counters_and_dump) {
 TEST(btree_check_detects_damage) {
   ivm owner = {.ops = &ivm__boundary_ops, .alloc = ivm__libc_alloc};
   char why[256];
-  for (int damage = 0; damage < 7; damage++) {
+  for (int damage = 0; damage < 8; damage++) {
     test_context("damage=%d", damage);
     ivm__bt t;
     int64_t changed;
@@ -543,6 +543,11 @@ TEST(btree_check_detects_damage) {
       case 5:
         t.total++;
         want = "total";
+        break;
+      case 6:
+        /* the slot past the keys, which the descent reads */
+        mid->key[IVM_BT_INNER_CAP] = 0;
+        want = "unused key slot 32";
         break;
       default:
         for (int i = 3; i < leaf->n; i++) leaf->start[i] = INT64_MAX;
