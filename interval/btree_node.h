@@ -108,8 +108,9 @@ static inline ivm__bt_leaf *ivm__bt_descend(const ivm__bt *t, int64_t x,
   int depth = t->height - 1;
   for (int k = 0; k < depth; k++) {
     ivm__bt_inner *in = node;
-    /* Child i holds the starts from key[i] up to key[i + 1], so the child
-     * is the number of keys after the first that are <= x. */
+    /* Child i holds the starts from key[i] to below key[i + 1] (child 0
+     * also takes what lies below key[0]), so the child to take is the
+     * number of keys after the first that are <= x. */
     int i = ivm__bt_count_le(in->key + 1, x);
     p->node[k] = in;
     p->idx[k] = i;
