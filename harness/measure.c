@@ -26,23 +26,6 @@ static void mismatchf(ivm_mismatch *mm, size_t index, const char *fmt, ...) {
   va_end(ap);
 }
 
-static bool stats_equal(const ivm_stats *a, const ivm_stats *b) {
-  /* Field by field: the struct has padding, and every implementation must
-   * give bit-identical doubles, so == is the right comparison. */
-  return a->total_free == b->total_free && a->free_chunks == b->free_chunks &&
-         a->largest_chunk == b->largest_chunk &&
-         a->largest_start == b->largest_start &&
-         a->smallest_chunk == b->smallest_chunk &&
-         a->avg_chunk == b->avg_chunk &&
-         a->fragmentation == b->fragmentation &&
-         a->first_free == b->first_free && a->last_free == b->last_free &&
-         a->gaps == b->gaps && a->avg_gap == b->avg_gap &&
-         a->has_domain == b->has_domain &&
-         a->total_space == b->total_space && a->occupied == b->occupied &&
-         a->utilization == b->utilization &&
-         a->free_density == b->free_density;
-}
-
 /* Copies the final spans of m into o. */
 static int take_spans(const ivm *m, ivm_outcome *o) {
   size_t n;
@@ -79,7 +62,7 @@ static void compare_final(const ivm *m, const ivm_outcome *got,
               want->stats.total_free, want->span_count);
     return;
   }
-  if (!stats_equal(&got->stats, &want->stats)) {
+  if (!ivm_stats_equal(&got->stats, &want->stats)) {
     mismatchf(mm, SIZE_MAX, "final state: the statistics of %s differ from "
               "those of %s", name, want_name);
     return;

@@ -100,6 +100,23 @@ bool ivm_result_equal(const ivm_result *a, const ivm_result *b) {
          a->changed == b->changed && summary_equal(&a->stats, &b->stats);
 }
 
+bool ivm_stats_equal(const ivm_stats *a, const ivm_stats *b) {
+  /* Field by field: the struct has padding, and every implementation must
+   * give bit-identical doubles, so == is the right comparison. */
+  return a->total_free == b->total_free && a->free_chunks == b->free_chunks &&
+         a->largest_chunk == b->largest_chunk &&
+         a->largest_start == b->largest_start &&
+         a->smallest_chunk == b->smallest_chunk &&
+         a->avg_chunk == b->avg_chunk &&
+         a->fragmentation == b->fragmentation &&
+         a->first_free == b->first_free && a->last_free == b->last_free &&
+         a->gaps == b->gaps && a->avg_gap == b->avg_gap &&
+         a->has_domain == b->has_domain &&
+         a->total_space == b->total_space && a->occupied == b->occupied &&
+         a->utilization == b->utilization &&
+         a->free_density == b->free_density;
+}
+
 int ivm_stream_push(ivm_stream *s, const ivm_op *op) {
   if (s->count == s->cap) {
     size_t cap = s->cap ? s->cap * 2 : 1024;

@@ -96,6 +96,8 @@ void ivm_result_format(const ivm_op *op, const ivm_result *r, char *buf,
 bool ivm_op_equal(const ivm_op *a, const ivm_op *b);
 /* True when every field of the two results is equal. */
 bool ivm_result_equal(const ivm_result *a, const ivm_result *b);
+/* True when every field of the two statistics is equal. */
+bool ivm_stats_equal(const ivm_stats *a, const ivm_stats *b);
 
 /* Appends a copy of op, growing the array; IVM_NOMEM leaves s as it was. */
 int ivm_stream_push(ivm_stream *s, const ivm_op *op);

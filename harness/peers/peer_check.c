@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ivm.h"
+#include "op.h"
 #include "peers.h"
 
 /* ---- An allocator that counts live bytes and fails one chosen call ----- */
@@ -264,20 +265,6 @@ static void load_spans(const ivm *m, spans *s) {
   }
 }
 
-static bool same_stats(const ivm_stats *a, const ivm_stats *b) {
-  return a->total_free == b->total_free && a->free_chunks == b->free_chunks &&
-         a->largest_chunk == b->largest_chunk &&
-         a->largest_start == b->largest_start &&
-         a->smallest_chunk == b->smallest_chunk &&
-         a->avg_chunk == b->avg_chunk &&
-         a->fragmentation == b->fragmentation &&
-         a->first_free == b->first_free && a->last_free == b->last_free &&
-         a->gaps == b->gaps && a->avg_gap == b->avg_gap &&
-         a->has_domain == b->has_domain && a->total_space == b->total_space &&
-         a->occupied == b->occupied && a->utilization == b->utilization &&
-         a->free_density == b->free_density;
-}
-
 /* The whole observable state: spans, totals, statistics, and check(). */
 static bool same_state(const ivm *ref, const ivm *peer, spans *want,
                        spans *got, char *diff, size_t len) {
@@ -313,7 +300,7 @@ static bool same_state(const ivm *ref, const ivm *peer, spans *want,
   ivm_stats a, b;
   ivm_stats_get(ref, &a);
   ivm_stats_get(peer, &b);
-  if (!same_stats(&a, &b)) {
+  if (!ivm_stats_equal(&a, &b)) {
     snprintf(diff, len, "statistics differ (free %" PRId64 "/%" PRId64
              ", largest %" PRId64 "@%" PRId64 "/%" PRId64 "@%" PRId64 ")",
              a.total_free, b.total_free, a.largest_chunk, a.largest_start,
