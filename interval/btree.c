@@ -62,9 +62,10 @@ static void set_n(bool leaf, void *x, int n) {
 static void clear_node(bool leaf, void *x) {
   int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
   for (int i = 0; i < cap_of(leaf) + !leaf; i++) keys[i] = INT64_MAX;
-  if (leaf)
+  if (leaf) {
     ((ivm__bt_leaf *)x)->n = 0;
-  else
+    ((ivm__bt_leaf *)x)->max = 0;
+  } else
     ((ivm__bt_inner *)x)->n = 0;
 }
 
@@ -101,12 +102,13 @@ static void put_entry(bool leaf, void *x, int i, const entry *e) {
 }
 
 /* The entry that stands for the non-empty node x in its parent. */
-static entry summarize(bool leaf, void *x) {
+static entry summarize(ivm__bt *t, bool leaf, void *x) {
   entry e = {.child = x};
   if (leaf) {
-    const ivm__bt_leaf *l = x;
+    ivm__bt_leaf *l = x;
     e.a = l->start[0];
-    e.b = ivm__bt_leaf_max(l);
+    e.b = l->max = ivm__bt_leaf_max(l);
+    ivm__bt_dir_note(t, l);
   } else {
     const ivm__bt_inner *in = x;
     e.a = in->key[0];
@@ -116,8 +118,8 @@ static entry summarize(bool leaf, void *x) {
 }
 
 /* Recomputes the entry of child i of an inner node. */
-static void refresh(bool leaf, ivm__bt_inner *parent, int i) {
-  entry e = summarize(leaf, parent->child[i]);
+static void refresh(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
+  entry e = summarize(t, leaf, parent->child[i]);
   parent->key[i] = e.a;
   parent->max[i] = e.b;
 }
@@ -137,10 +139,15 @@ static void park(ivm__bt *t, bool leaf, void *x) {
   struct ivm__bt_spare **list = leaf ? &t->spare_leaves : &t->spare_inners;
   size_t *n = leaf ? &t->nspare_leaves : &t->nspare_inners;
   size_t keep = leaf ? 1 : (size_t)t->height;
-  if (leaf)
+  if (leaf) {
     t->leaves--;
-  else
+    /* The directory may still name it: it stays allocated, and never
+     * qualifies, until ivm__bt_dir_tend rebuilds the directory. */
+    ((ivm__bt_leaf *)x)->start[0] = INT64_MAX;
+    if (t->dir) keep = SIZE_MAX;
+  } else {
     t->inners--;
+  }
   if (*n >= keep) {
     ivm__free(t->owner, x, size_of(leaf));
     return;
@@ -225,6 +232,7 @@ static void free_spares(ivm__bt *t, struct ivm__bt_spare *s, bool leaf) {
 }
 
 void ivm__bt_fini(ivm__bt *t) {
+  ivm__bt_dir_fini(t);
   free_subtree(t, t->root, 0);
   free_spares(t, t->spare_leaves, true);
   free_spares(t, t->spare_inners, false);
@@ -253,11 +261,11 @@ static void update_up(ivm__bt_path *p, int level, int64_t key, int64_t max) {
   }
 }
 
-/* update_up for a node whose summary must be recomputed from its entries. */
-static void update_up_scan(ivm__bt_path *p, int level) {
-  if (level == 0) return;
-  entry e = summarize(level == p->depth, p->node[level]);
-  update_up(p, level, e.a, e.b);
+/* update_up for a node whose summary must be recomputed from its entries
+ * (which also brings a leaf's own maximum up to date). */
+static void update_up_scan(ivm__bt *t, ivm__bt_path *p, int level) {
+  entry e = summarize(t, level == p->depth, p->node[level]);
+  if (level > 0) update_up(p, level, e.a, e.b);
 }
 
 /* ---- Growing ------------------------------------------------------------- */
@@ -305,7 +313,7 @@ static void share_right(bool leaf, void *x, void *y, int pos, const entry *e) {
 /* The root is full: a new root above it makes room for a split. */
 static void grow(ivm__bt *t, ivm__bt_path *p) {
   ivm__bt_inner *root = unpark(t, false);
-  entry e = summarize(p->depth == 0, t->root);
+  entry e = summarize(t, p->depth == 0, t->root);
   clear_node(false, root);
   insert_with_room(false, root, 0, &e);
   memmove(p->node + 1, p->node, (size_t)(p->depth + 1) * sizeof *p->node);
@@ -331,7 +339,7 @@ __attribute__((noinline, cold)) static void insert_entry(ivm__bt *t,
     int c = cap_of(leaf);
     if (node_n(leaf, x) < c) {
       insert_with_room(leaf, x, pos, &e);
-      update_up_scan(p, level);
+      update_up_scan(t, p, level);
       return;
     }
     if (level == 0) {
@@ -342,23 +350,23 @@ __attribute__((noinline, cold)) static void insert_entry(ivm__bt *t,
     int j = p->idx[level - 1];
     if (j > 0 && node_n(leaf, parent->child[j - 1]) < c) {
       share_left(leaf, x, parent->child[j - 1], pos, &e);
-      refresh(leaf, parent, j - 1);
-      refresh(leaf, parent, j);
-      update_up_scan(p, level - 1);
+      refresh(t, leaf, parent, j - 1);
+      refresh(t, leaf, parent, j);
+      update_up_scan(t, p, level - 1);
       return;
     }
     if (j + 1 < parent->n && node_n(leaf, parent->child[j + 1]) < c) {
       share_right(leaf, x, parent->child[j + 1], pos, &e);
-      refresh(leaf, parent, j);
-      refresh(leaf, parent, j + 1);
-      update_up_scan(p, level - 1);
+      refresh(t, leaf, parent, j);
+      refresh(t, leaf, parent, j + 1);
+      update_up_scan(t, p, level - 1);
       return;
     }
     void *y = unpark(t, leaf);
     clear_node(leaf, y);
     share_right(leaf, x, y, pos, &e);
-    refresh(leaf, parent, j);
-    e = summarize(leaf, y);
+    refresh(t, leaf, parent, j);
+    e = summarize(t, leaf, y);
     pos = j + 1;
     level--;
   }
@@ -380,7 +388,7 @@ static void merge(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
   move_entries(leaf, a, na, b, 0, nb);
   set_n(leaf, a, na + nb);
   drop_child(t, leaf, parent, i + 1);
-  refresh(leaf, parent, i);
+  refresh(t, leaf, parent, i);
 }
 
 /* Evens out two neighbours a (left) and b (right). */
@@ -413,8 +421,8 @@ static void dissolve(ivm__bt *t, bool leaf, ivm__bt_inner *parent, int i) {
   set_n(leaf, r, nr + n - k);
   balance(leaf, l, r);
   drop_child(t, leaf, parent, i);
-  refresh(leaf, parent, i - 1);
-  refresh(leaf, parent, i);
+  refresh(t, leaf, parent, i - 1);
+  refresh(t, leaf, parent, i);
 }
 
 /* A root inner node with a single child hands the root to that child. */
@@ -442,11 +450,12 @@ __attribute__((noinline, cold)) static void shrink(ivm__bt *t, ivm__bt_path *p,
     void *x = p->node[level];
     int n = node_n(leaf, x), c = cap_of(leaf);
     if (level == 0) {
+      update_up_scan(t, p, 0);
       collapse_root(t);
       return;
     }
     if (n >= low_of(leaf)) {
-      update_up_scan(p, level);
+      update_up_scan(t, p, level);
       return;
     }
     ivm__bt_inner *parent = p->node[level - 1];
@@ -460,14 +469,14 @@ __attribute__((noinline, cold)) static void shrink(ivm__bt *t, ivm__bt_path *p,
     } else if (nl >= 0 && nr >= 0 && nl + n + nr <= 2 * c) {
       dissolve(t, leaf, parent, j);
     } else if (n >= min_of(leaf)) {
-      update_up_scan(p, level);
+      update_up_scan(t, p, level);
       return;
     } else {
       int a = nl >= nr ? j - 1 : j; /* the left one of the pair */
       balance(leaf, parent->child[a], parent->child[a + 1]);
-      refresh(leaf, parent, a);
-      refresh(leaf, parent, a + 1);
-      update_up_scan(p, level - 1);
+      refresh(t, leaf, parent, a);
+      refresh(t, leaf, parent, a + 1);
+      update_up_scan(t, p, level - 1);
       return;
     }
     level--;
@@ -476,6 +485,18 @@ __attribute__((noinline, cold)) static void shrink(ivm__bt *t, ivm__bt_path *p,
 
 /* ---- Replacing spans ----------------------------------------------------- */
 
+/* The leaf l, edited in place, now has maximum max; its first start was
+ * `first`. The parents hear of it only if its summary changed, and only
+ * then is a path the directory skipped walked. */
+static inline void settle(ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l,
+                          int64_t first, int64_t max) {
+  int64_t had = l->max;
+  l->max = max;
+  if (l->start[0] == first && max == had) return;
+  ivm__bt_walk(t, p);
+  if (p->depth > 0) update_up(p, p->depth, l->start[0], max);
+}
+
 /* The most common change: span k of the path's leaf takes the bounds of
  * span, staying in its place in the order. Nothing moves in the leaf and
  * nothing is rebalanced; the leaf's maximum follows from the parent's entry
@@ -483,6 +504,7 @@ __attribute__((noinline, cold)) static void shrink(ivm__bt *t, ivm__bt_path *p,
 static inline void set_one(ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l, int k,
                            ivm_span span) {
   int64_t old = l->end[k] - l->start[k], len = span.end - span.start;
+  int64_t had = l->max, first = l->start[0];
   if (t->observe) {
     t->observe(t->observe_ud, l->start[k], l->end[k], false);
     t->observe(t->observe_ud, span.start, span.end, true);
@@ -490,11 +512,8 @@ static inline void set_one(ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l, int k,
   t->total += len - old;
   l->start[k] = span.start;
   l->end[k] = span.end;
-  if (p->depth == 0) return;
-  const ivm__bt_inner *parent = p->node[p->depth - 1];
-  int64_t had = parent->max[p->idx[p->depth - 1]];
   int64_t max = len >= had ? len : old < had ? had : ivm__bt_leaf_max(l);
-  update_up(p, p->depth, l->start[0], max);
+  settle(t, p, l, first, max);
 }
 
 /* Replaces spans [a, b) of the path's leaf by part[0..np), np <= b - a + 1,
@@ -506,13 +525,14 @@ static inline void set_one(ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l, int k,
  * one (the parent's entry) and the lengths removed and added, and only a
  * removal of the longest span makes the leaf be rescanned. */
 static inline __attribute__((always_inline)) void leaf_replace(
-    ivm__bt *t, ivm__bt_path *p, int a, int b, const ivm_span *part, int np) {
-  ivm__bt_leaf *l = ivm__bt_path_leaf(p);
+    ivm__bt *t, ivm__bt_path *p, ivm__bt_leaf *l, int a, int b,
+    const ivm_span *part, int np) {
   if (np == 1 && b == a + 1) {
     set_one(t, p, l, a, part[0]);
     return;
   }
   int64_t removed = 0, added = 0; /* longest span removed / added */
+  int64_t had = l->max, first = l->start[0];
   for (int i = a; i < b; i++) {
     int64_t len = l->end[i] - l->start[i];
     t->total -= len;
@@ -534,6 +554,7 @@ static inline __attribute__((always_inline)) void leaf_replace(
   if (np > b - a) {
     entry e = {part[np - 1].start, part[np - 1].end, NULL};
     if (l->n == IVM_BT_LEAF_CAP) {
+      ivm__bt_walk(t, p);
       insert_entry(t, p, p->depth, b, e);
       return;
     }
@@ -542,15 +563,13 @@ static inline __attribute__((always_inline)) void leaf_replace(
     move_entries(true, l, a + np, l, b, l->n - b);
     set_n(true, l, l->n - ((b - a) - np));
     if (l->n < low_of(true)) {
+      ivm__bt_walk(t, p);
       shrink(t, p, p->depth);
       return;
     }
   }
-  if (p->depth == 0) return;
-  const ivm__bt_inner *parent = p->node[p->depth - 1];
-  int64_t had = parent->max[p->idx[p->depth - 1]];
   int64_t max = removed < had ? ivm__max64(had, added) : ivm__bt_leaf_max(l);
-  update_up(p, p->depth, l->start[0], max);
+  settle(t, p, l, first, max);
 }
 
 /* The parts of the hull [a, b) outside [s, e), which overlaps it. */
@@ -582,7 +601,7 @@ static void remove_range(ivm__bt *t, int64_t lo, int64_t hi,
     if (b == a) return;
     *last_end = l->end[b - 1];
     bool more = b == l->n;
-    leaf_replace(t, &p, a, b, NULL, 0);
+    leaf_replace(t, &p, l, a, b, NULL, 0);
     if (!more) return;
   }
 }
@@ -595,7 +614,7 @@ static void trim(ivm__bt *t, int64_t key, int64_t s, int64_t e) {
   int k = ivm__bt_pred(l, key);
   ivm_span part[2];
   int np = outer_parts(l->start[k], l->end[k], s, e, part);
-  leaf_replace(t, &p, k, k + 1, part, np);
+  leaf_replace(t, &p, l, k, k + 1, part, np);
 }
 
 /* ---- Release and reserve ------------------------------------------------- *
@@ -604,6 +623,12 @@ static void trim(ivm__bt *t, int64_t key, int64_t s, int64_t e) {
  * and added adjusts: no per-span arithmetic of overlaps. Within a leaf the
  * spans a mutation reaches are counted with the same branch-free search as
  * the descent, not scanned. */
+
+/* Whether the leaf after the path's has a span starting at or before x.
+ * Never for a leaf from the directory: it qualified because none has. */
+static bool next_starts_by(const ivm__bt_path *p, int64_t x, int64_t *next) {
+  return p->depth >= 0 && ivm__bt_next_start(p, next) && *next <= x;
+}
 
 /* release() when the spans to merge reach into later leaves: the first of
  * them, starting at `first`, survives widened; the others go. */
@@ -615,12 +640,13 @@ static void release_across(ivm__bt *t, int64_t s, int64_t e, int64_t first) {
   int k = ivm__bt_pred(l, first);
   ivm_span merged = {ivm__min64(s, first),
                      ivm__max64(ivm__max64(e, last_end), l->end[k])};
-  leaf_replace(t, &p, k, k + 1, &merged, 1);
+  leaf_replace(t, &p, l, k, k + 1, &merged, 1);
 }
 
 int ivm__bt_release(ivm__bt *t, int64_t s, int64_t e, int64_t *changed) {
   ivm__bt_path p;
-  ivm__bt_leaf *l = ivm__bt_descend(t, s, &p);
+  ivm__bt_leaf *l = ivm__bt_locate(t, s, e, &p);
+  t->dir_misses += p.depth >= 0;
   int i = ivm__bt_pred(l, s);
   int64_t before = t->total;
   *changed = 0;
@@ -630,17 +656,18 @@ int ivm__bt_release(ivm__bt *t, int64_t s, int64_t e, int64_t *changed) {
   int f = i >= 0 && l->end[i] >= s ? i : i + 1;
   int g = ivm__bt_count_le(l->start, e);
   int64_t next;
-  if (g == l->n && ivm__bt_next_start(&p, &next) && next <= e) {
+  if (g == l->n && next_starts_by(&p, e, &next)) {
     release_across(t, s, e, f < l->n ? l->start[f] : next);
   } else if (f == g) {
     if (stock(t) != IVM_OK) return IVM_NOMEM;
-    leaf_replace(t, &p, f, f, &(ivm_span){s, e}, 1);
+    leaf_replace(t, &p, l, f, f, &(ivm_span){s, e}, 1);
   } else {
     ivm_span merged = {ivm__min64(s, l->start[f]),
                        ivm__max64(e, l->end[g - 1])};
-    leaf_replace(t, &p, f, g, &merged, 1);
+    leaf_replace(t, &p, l, f, g, &merged, 1);
   }
   *changed = t->total - before;
+  if (p.depth >= 0) ivm__bt_dir_tend(t);
   return IVM_OK;
 }
 
@@ -660,7 +687,8 @@ static void reserve_across(ivm__bt *t, int64_t s, int64_t e, int64_t first) {
 int ivm__bt_reserve(ivm__bt *t, int64_t s, int64_t e, bool strict,
                     int64_t *changed) {
   ivm__bt_path p;
-  ivm__bt_leaf *l = ivm__bt_descend(t, s, &p);
+  ivm__bt_leaf *l = ivm__bt_locate(t, s, e, &p);
+  t->dir_misses += p.depth >= 0;
   int i = ivm__bt_pred(l, s);
   int64_t before = t->total;
   *changed = 0;
@@ -670,15 +698,16 @@ int ivm__bt_reserve(ivm__bt *t, int64_t s, int64_t e, bool strict,
   int f = i >= 0 && l->end[i] > s ? i : i + 1;
   int g = ivm__bt_count_le(l->start, e - 1);
   int64_t next;
-  if (g == l->n && ivm__bt_next_start(&p, &next) && next < e) {
+  if (g == l->n && next_starts_by(&p, e - 1, &next)) {
     reserve_across(t, s, e, f < l->n ? l->start[f] : next);
   } else {
     if (f == g) return IVM_OK; /* nothing in [s, e) is free */
     ivm_span part[2];
     int np = outer_parts(l->start[f], l->end[g - 1], s, e, part);
     if (np > g - f && stock(t) != IVM_OK) return IVM_NOMEM;
-    leaf_replace(t, &p, f, g, part, np);
+    leaf_replace(t, &p, l, f, g, part, np);
   }
   *changed = before - t->total;
+  if (p.depth >= 0) ivm__bt_dir_tend(t);
   return IVM_OK;
 }

@@ -60,6 +60,13 @@ typedef struct ivm__bt {
   struct ivm__bt_spare *spare_inners;
   size_t nspare_leaves;
   size_t nspare_inners;
+  /* The directory (btree_node.h): bucket b of keys [dir_base + b <<
+   * dir_shift, ...) hints at a leaf; NULL when the tree is too small. */
+  struct ivm__bt_leaf **dir;
+  uint64_t dir_mask; /* buckets - 1 */
+  int64_t dir_base;
+  int dir_shift;
+  size_t dir_misses;          /* mutations it failed since the last build */
   ivm__bt_observe_fn observe; /* NULL: nobody listens */
   void *observe_ud;
 } ivm__bt;

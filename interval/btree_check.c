@@ -4,7 +4,7 @@
  * themselves: spans sorted, disjoint and non-touching inside and across
  * leaves, each separator key and maximum from the child it describes, node
  * occupancy, the INT64_MAX padding of unused key slots, total, count, node
- * counts and the spare pools. Leaf depth is
+ * counts, the spare pools and the directory's hints. Leaf depth is
  * uniform by construction (a node's kind follows from its level); the node
  * counts catch a subtree cut short or grafted twice. */
 #include "btree_node.h"
@@ -48,6 +48,10 @@ static int audit_leaf(struct audit *a, const ivm__bt_leaf *l, bool root,
     a->prev_end = e;
     *max = ivm__max64(*max, len);
   }
+  if (l->max != *max)
+    return ivm__fail(a->why, a->why_len, "a leaf keeps %lld as its longest "
+                     "span length but holds %lld", (long long)l->max,
+                     (long long)*max);
   return IVM_OK;
 }
 
@@ -99,6 +103,31 @@ static size_t spare_count(const struct ivm__bt_spare *s) {
   return n;
 }
 
+static bool is_spare(const ivm__bt *t, const ivm__bt_leaf *l) {
+  for (const struct ivm__bt_spare *s = t->spare_leaves; s; s = s->next)
+    if ((const void *)s == (const void *)l) return true;
+  return false;
+}
+
+/* Every bucket names nothing, a leaf of the tree (one a walk to its first
+ * start reaches) or a retired leaf kept in the spare pool, which must never
+ * qualify. Runs of buckets naming one leaf are checked once. */
+static int audit_dir(const ivm__bt *t, char *why, size_t why_len) {
+  const ivm__bt_leaf *prev = NULL;
+  for (uint64_t b = 0; t->dir && b <= t->dir_mask; b++) {
+    const ivm__bt_leaf *l = t->dir[b];
+    if (!l || l == prev) continue;
+    prev = l;
+    ivm__bt_path p;
+    if (l->start[0] == INT64_MAX ? !is_spare(t, l)
+                                 : ivm__bt_descend(t, l->start[0], &p) != l)
+      return ivm__fail(why, why_len, "directory bucket %llu names a leaf "
+                       "that is neither in the tree nor retired",
+                       (unsigned long long)b);
+  }
+  return IVM_OK;
+}
+
 int ivm__bt_check(const ivm__bt *t, char *why, size_t why_len) {
   struct audit a = {.t = t, .why = why, .why_len = why_len};
   int64_t key, max;
@@ -122,7 +151,7 @@ int ivm__bt_check(const ivm__bt *t, char *why, size_t why_len) {
                      "counted %zu and %zu", spare_count(t->spare_leaves),
                      spare_count(t->spare_inners), t->nspare_leaves,
                      t->nspare_inners);
-  return IVM_OK;
+  return audit_dir(t, why, why_len);
 }
 
 /* Prints the nodes of level `target` below x, left to right. */

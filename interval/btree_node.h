@@ -4,7 +4,8 @@
  *   inner:  n | key[0..n)   smallest start below child i
  *             | max[0..n)   longest span length below child i
  *             | child[0..n)
- *   leaf:   n | start[0..n) | end[0..n)     sorted, disjoint, never touching
+ *   leaf:   n | max | start[0..n) | end[0..n)   sorted, disjoint, never
+ *                                               touching; max the longest
  *
  * A node's kind follows from its level (the leaves are level height - 1), so
  * nodes carry no tag and every leaf is at the same depth by construction.
@@ -32,6 +33,10 @@ enum {
 
 typedef struct ivm__bt_leaf {
   int n;
+  /* The longest span length, 0 when empty: what the parent's entry says,
+   * kept here too so that a leaf reached through the directory (below) is
+   * edited without its parent. */
+  int64_t max;
   int64_t start[IVM_BT_LEAF_CAP];
   int64_t end[IVM_BT_LEAF_CAP];
 } ivm__bt_leaf;
@@ -53,9 +58,11 @@ struct ivm__bt_spare {
 };
 
 /* A root-to-leaf path: node[0] is the root, node[depth] the leaf, and
- * node[k + 1] is child idx[k] of node[k]. */
+ * node[k + 1] is child idx[k] of node[k]. depth < 0: not walked yet, the
+ * leaf came from the directory; walking to `key` reaches it. */
 typedef struct ivm__bt_path {
   int depth;
+  int64_t key;
   void *node[IVM_BT_MAX_HEIGHT];
   int idx[IVM_BT_MAX_HEIGHT];
 } ivm__bt_path;
@@ -127,6 +134,81 @@ static inline ivm__bt_leaf *ivm__bt_descend(const ivm__bt *t, int64_t x,
   p->node[depth] = node;
   p->depth = depth;
   return node;
+}
+
+/* ---- The directory ------------------------------------------------------
+ *
+ * Most operations touch a single leaf and leave its first start and its
+ * maximum as they were, so the inner nodes matter only for finding it. The
+ * directory finds it without them: the coordinates from dir_base on are cut
+ * into buckets of 2^dir_shift, and bucket b names the leaf that held the
+ * bucket's first key when last looked up. That is a hint, never trusted: a
+ * leaf qualifies for [s, e] only if one of its spans starts at or before s
+ * and another after e, which makes it the leaf a walk from the root would
+ * reach for every key in [s, e]. Hints go stale as spans move between
+ * leaves, which only costs a walk; they never dangle, because a leaf that
+ * leaves the tree is kept (its first start set to INT64_MAX, so that it never
+ * qualifies) until the directory is rebuilt without it. */
+
+/* Called after a mutation that walked: builds, resizes, refills or drops
+ * the directory as the tree now needs (btree_dir.c). */
+void ivm__bt_dir_tend(ivm__bt *t);
+/* Points the buckets whose first key falls in leaf l's spans at l: called
+ * when spans moved between leaves, so the hints stay mostly fresh. */
+void ivm__bt_dir_note(const ivm__bt *t, ivm__bt_leaf *l);
+/* Frees the directory, and the retired leaves it kept. */
+void ivm__bt_dir_fini(ivm__bt *t);
+
+/* Whether leaf l, named by the directory, holds a span starting at or
+ * before x and ends its last span at or after y >= x: then every span of
+ * another leaf starts before x or after y + 1 (spans never touch), and l is
+ * the leaf a walk would reach. A retired leaf fails the first test. */
+static inline bool ivm__bt_qualifies(const ivm__bt_leaf *l, int64_t x,
+                                     int64_t y) {
+  return l->start[0] <= x && y <= l->end[l->n - 1];
+}
+
+/* The leaf the directory names for [x, y] if it qualifies, else NULL. A
+ * bucket that two leaves share names the first, so when x lies past it the
+ * next bucket's leaf is tried too. */
+static inline ivm__bt_leaf *ivm__bt_hinted(const ivm__bt *t, int64_t x,
+                                           int64_t y) {
+  uint64_t b = ((uint64_t)x - (uint64_t)t->dir_base) >> t->dir_shift;
+  if (!t->dir || b > t->dir_mask) return NULL;
+  ivm__bt_leaf *l = t->dir[b];
+  if (!l) return NULL;
+  ivm__bt_prefetch(l, 0, sizeof *l);
+  if (ivm__bt_qualifies(l, x, y)) return l;
+  if (b == t->dir_mask || l->start[0] > x) return NULL;
+  l = t->dir[b + 1];
+  return l && ivm__bt_qualifies(l, x, y) ? l : NULL;
+}
+
+/* The walk of ivm__bt_descend, its leaf recorded as the hint for x. */
+static inline ivm__bt_leaf *ivm__bt_descend_noting(const ivm__bt *t, int64_t x,
+                                                   ivm__bt_path *p) {
+  ivm__bt_leaf *l = ivm__bt_descend(t, x, p);
+  uint64_t b = ((uint64_t)x - (uint64_t)t->dir_base) >> t->dir_shift;
+  if (t->dir && b <= t->dir_mask) t->dir[b] = l;
+  return l;
+}
+
+/* The leaf for x: through the directory when the hint qualifies for
+ * [x, y], the path then left unwalked; otherwise by a walk. */
+static inline ivm__bt_leaf *ivm__bt_locate(const ivm__bt *t, int64_t x,
+                                           int64_t y, ivm__bt_path *p) {
+  ivm__bt_leaf *l = ivm__bt_hinted(t, x, y);
+  if (l) {
+    p->depth = -1;
+    p->key = x;
+    return l;
+  }
+  return ivm__bt_descend_noting(t, x, p);
+}
+
+/* Walks a path that ivm__bt_locate left unwalked. */
+static inline void ivm__bt_walk(const ivm__bt *t, ivm__bt_path *p) {
+  if (p->depth < 0) ivm__bt_descend(t, p->key, p);
 }
 
 /* The smallest start after the path's leaf, if any: the separator key of the

@@ -50,7 +50,7 @@ static int first_fitting(const ivm__bt_leaf *l, int from, int64_t len) {
 bool ivm__bt_find(const ivm__bt *t, int64_t p, int64_t len, int64_t not_after,
                   ivm_span *out) {
   ivm__bt_path path;
-  const ivm__bt_leaf *l = ivm__bt_descend(t, p, &path);
+  const ivm__bt_leaf *l = ivm__bt_locate(t, p, p, &path);
   int i = ivm__bt_pred(l, p);
   int64_t a;
   /* Only the span holding p is used from p on; every later span is used
@@ -60,6 +60,7 @@ bool ivm__bt_find(const ivm__bt *t, int64_t p, int64_t len, int64_t not_after,
   } else {
     int k = first_fitting(l, i + 1, len);
     if (k == l->n) {
+      ivm__bt_walk(t, &path);
       l = next_fitting_leaf(&path, len);
       if (!l) return false;
       k = first_fitting(l, 0, len);
@@ -192,7 +193,8 @@ void ivm__bt_summary(const ivm__bt *t, ivm_summary *out) {
 size_t ivm__bt_counters(const ivm__bt *t, ivm_counter *out, size_t cap) {
   size_t leaves = t->leaves + t->nspare_leaves;
   size_t inners = t->inners + t->nspare_inners;
-  size_t bytes = t->owner->ops->instance_size +
+  size_t dir = t->dir ? ((size_t)t->dir_mask + 1) * sizeof *t->dir : 0;
+  size_t bytes = t->owner->ops->instance_size + dir +
                  leaves * sizeof(ivm__bt_leaf) + inners * sizeof(ivm__bt_inner);
   const ivm_counter all[IVM_BT_COUNTERS] = {
       {"nodes", (int64_t)(t->leaves + t->inners)},

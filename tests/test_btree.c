@@ -2,7 +2,8 @@
  * splits, sharing, merges and redistribution at several heights, mutations
  * that cross leaf boundaries, bulk reserves that remove whole subtrees,
  * finds that must skip many subtrees, allocation failures inside split
- * cascades, the cached summary of boundary-summary, and the validator.
+ * cascades, directory hints that are stale, scrambled or far from the keys,
+ * the cached summary of boundary-summary, and the validator.
  *
  * Each test runs both managers in lockstep with a `reference` instance
  * (the pair below): every result must match, and after every operation the
@@ -471,6 +472,112 @@ TEST(boundary_summary_cache) {
   pair_close(&p);
 }
 
+/* The tree under a pair's manager. */
+static ivm__bt *tree_of(pair *p) { return &((ivm__bt_instance *)p->m)->tree; }
+
+/* Moves every hint of the directory to a random bucket, and points some at
+ * random leaves of the tree: hints stay pointers to leaves, live or
+ * retired, as the tree guarantees, but almost none is right any more. */
+static void scramble(ivm__bt *t, prng *g) {
+  if (!t->dir) return;
+  uint64_t nb = t->dir_mask + 1;
+  ivm__bt_path path;
+  ivm__bt_leaf *first = ivm__bt_descend(t, INT64_MIN, &path);
+  for (uint64_t b = nb - 1; b > 0; b--) {
+    uint64_t j = prng_below(g, b + 1);
+    ivm__bt_leaf *x = t->dir[b];
+    t->dir[b] = t->dir[j];
+    t->dir[j] = x;
+  }
+  for (uint64_t b = 0; b < nb; b += 1 + prng_below(g, 8)) t->dir[b] = first;
+}
+
+/* Operations must not depend on the directory being right: with its hints
+ * scrambled every few operations, while leaves split, merge and retire,
+ * every result and state still matches the reference. Emptied again, the
+ * tree drops the directory and frees the retired leaves it kept. */
+TEST(btree_directory_hints_never_trusted) {
+  for (size_t k = 0; k < MANAGERS; k++) {
+    test_context("impl=%s", managers[k]);
+    pair p;
+    prng g;
+    prng_seed(&g, 31);
+    pair_open(&p, managers[k], true);
+    const int64_t n = 3000;
+    grid(&p, &g, n);
+    ivm__bt *t = tree_of(&p);
+    ASSERT(t->dir != NULL);
+    for (int round = 0; round < 4000; round++) {
+      if (round % 7 == 0) scramble(t, &g);
+      int64_t a = prng_between(&g, 0, n - 1);
+      int64_t b = a + prng_between(&g, 0, prng_chance(&g, 10) ? 200 : 3);
+      int64_t s = 10 * a + prng_between(&g, -1, 6);
+      int64_t e = 10 * b + prng_between(&g, 4, 11);
+      switch (prng_below(&g, 5)) {
+        case 0:
+          release(&p, s, e);
+          break;
+        case 1:
+          reserve(&p, s, e, 0);
+          break;
+        case 2:
+          reserve(&p, s, e, IVM_REQUIRE_COVERED);
+          break;
+        case 3:
+          find(&p, s, prng_between(&g, 1, 12),
+               prng_chance(&g, 50) ? INT64_MAX : e + 50);
+          break;
+        default:
+          reserve(&p, 10 * a, 10 * b + 10, 0);
+          for (int64_t i = a; i <= b && i < a + 40; i++)
+            release(&p, 10 * i, 10 * i + 4);
+          break;
+      }
+    }
+    ASSERT(reserve(&p, -100, 10 * n + 100, 0).changed > 0);
+    ASSERT(t->dir == NULL);
+    ASSERT_EQ_I64(counter(p.m, "leaves"), 1);
+    ASSERT_EQ_I64(counter(p.m, "bytes"), (int64_t)p.mem.live_bytes);
+    pair_close(&p);
+  }
+}
+
+/* The directory covers the range the spans occupy. When they move far
+ * away, to the ends of the coordinates, it is rebuilt over the new range;
+ * bucket arithmetic near INT64_MIN and INT64_MAX must not overflow. */
+TEST(btree_directory_follows_the_keys) {
+  static const int64_t bases[] = {0, INT64_MIN, INT64_MAX - 40000,
+                                  (int64_t)1 << 50};
+  for (size_t k = 0; k < MANAGERS; k++) {
+    test_context("impl=%s", managers[k]);
+    pair p;
+    prng g;
+    prng_seed(&g, 37);
+    pair_open(&p, managers[k], false);
+    ivm__bt *t = tree_of(&p);
+    for (size_t r = 0; r < sizeof bases / sizeof bases[0]; r++) {
+      int64_t base = bases[r];
+      int64_t *order = shuffled(&g, 3000);
+      for (int64_t i = 0; i < 3000; i++)
+        release(&p, base + 10 * order[i], base + 10 * order[i] + 4);
+      free(order);
+      /* Churn in the new range until the directory has caught up. */
+      for (int64_t i = 0; i < 6000; i++) {
+        int64_t s = base + prng_between(&g, 0, 29990);
+        if (prng_chance(&g, 50))
+          reserve(&p, s, s + prng_between(&g, 1, 4), 0);
+        else
+          release(&p, s, s + prng_between(&g, 1, 4));
+      }
+      pair_compare_deep(&p);
+      ASSERT(t->dir != NULL);
+      ASSERT(t->dir_base >= base && t->dir_base < base + 30000);
+      reserve(&p, base, base + 30000, 0);
+    }
+    pair_close(&p);
+  }
+}
+
 /* Counters are consistent with the structure and the dump shows every
  * level. */
 TEST(btree_counters_and_dump) {
@@ -506,7 +613,8 @@ TEST(btree_counters_and_dump) {
 TEST(btree_check_detects_damage) {
   ivm owner = {.ops = &ivm__boundary_ops, .alloc = ivm__libc_alloc};
   char why[256];
-  for (int damage = 0; damage < 8; damage++) {
+  static ivm__bt_leaf fake;
+  for (int damage = 0; damage < 10; damage++) {
     test_context("damage=%d", damage);
     ivm__bt t;
     int64_t changed;
@@ -548,6 +656,17 @@ TEST(btree_check_detects_damage) {
         /* the slot past the keys, which the descent reads */
         mid->key[IVM_BT_INNER_CAP] = 0;
         want = "unused key slot 32";
+        break;
+      case 7:
+        leaf->max++;
+        want = "longest span length";
+        break;
+      case 8:
+        /* A bucket naming memory that is no leaf of the tree. */
+        ASSERT(t.dir != NULL);
+        fake = *leaf;
+        t.dir[t.dir_mask / 2] = &fake;
+        want = "directory bucket";
         break;
       default:
         for (int i = 3; i < leaf->n; i++) leaf->start[i] = INT64_MAX;
