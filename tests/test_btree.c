@@ -131,6 +131,42 @@ static void grid(pair *p, prng *g, int64_t n) {
   free(order);
 }
 
+/* One random operation on a grid of n spans: endpoints on, inside and
+ * between spans, so touching merges are common; wide_pct percent of the
+ * ranges reach up to `far` spans on, the others up to `near`. Some restore
+ * the grid locally so that spans keep crossing leaves; with `finds`, a
+ * fifth are first fits, bounded or not. */
+static void grid_step(pair *p, prng *g, int64_t n, int wide_pct, int64_t far,
+                      int64_t near, bool finds) {
+  int64_t a = prng_between(g, 0, n - 1);
+  int64_t b = a + prng_between(g, 0, prng_chance(g, wide_pct) ? far : near);
+  int64_t s = 10 * a + prng_between(g, -1, 6);
+  int64_t e = 10 * b + prng_between(g, 4, 11);
+  switch (prng_below(g, finds ? 5 : 4)) {
+    case 0:
+      release(p, s, e);
+      break;
+    case 1:
+      reserve(p, s, e, 0);
+      break;
+    case 2:
+      reserve(p, s, e, IVM_REQUIRE_COVERED);
+      break;
+    case 3:
+      if (finds) {
+        find(p, s, prng_between(g, 1, 12),
+             prng_chance(g, 50) ? INT64_MAX : e + 50);
+        break;
+      }
+      /* fall through */
+    default:
+      reserve(p, 10 * a, 10 * b + 10, 0);
+      for (int64_t i = a; i <= b && i < a + 60; i++)
+        release(p, 10 * i, 10 * i + 4);
+      break;
+  }
+}
+
 /* Grows to height 3 one insertion at a time, then takes every span away
  * again in random order, which merges and redistributes at every level,
  * back to a single empty leaf. */
@@ -220,30 +256,8 @@ TEST(btree_cross_leaf_mutations) {
     pair_open(&p, managers[k], true);
     const int64_t n = 2500;
     grid(&p, &g, n);
-    for (int round = 0; round < 1500; round++) {
-      int64_t a = prng_between(&g, 0, n - 1);
-      int64_t b = a + prng_between(&g, 0, prng_chance(&g, 20) ? 400 : 40);
-      /* Endpoints on, inside and between spans: touching merges are common. */
-      int64_t s = 10 * a + prng_between(&g, -1, 6);
-      int64_t e = 10 * b + prng_between(&g, 4, 11);
-      switch (prng_below(&g, 4)) {
-        case 0:
-          release(&p, s, e);
-          break;
-        case 1:
-          reserve(&p, s, e, 0);
-          break;
-        case 2:
-          reserve(&p, s, e, IVM_REQUIRE_COVERED);
-          break;
-        default:
-          /* Restore the grid locally so spans keep crossing leaves. */
-          reserve(&p, 10 * a, 10 * b + 10, 0);
-          for (int64_t i = a; i <= b && i < a + 60; i++)
-            release(&p, 10 * i, 10 * i + 4);
-          break;
-      }
-    }
+    for (int round = 0; round < 1500; round++)
+      grid_step(&p, &g, n, 20, 400, 40, false);
     pair_close(&p);
   }
 }
@@ -509,32 +523,10 @@ TEST(btree_directory_hints_never_trusted) {
     ASSERT(t->dir != NULL);
     for (int round = 0; round < 4000; round++) {
       if (round % 7 == 0) scramble(t, &g);
-      int64_t a = prng_between(&g, 0, n - 1);
-      int64_t b = a + prng_between(&g, 0, prng_chance(&g, 10) ? 200 : 3);
-      int64_t s = 10 * a + prng_between(&g, -1, 6);
-      int64_t e = 10 * b + prng_between(&g, 4, 11);
-      switch (prng_below(&g, 5)) {
-        case 0:
-          release(&p, s, e);
-          break;
-        case 1:
-          reserve(&p, s, e, 0);
-          break;
-        case 2:
-          reserve(&p, s, e, IVM_REQUIRE_COVERED);
-          break;
-        case 3:
-          find(&p, s, prng_between(&g, 1, 12),
-               prng_chance(&g, 50) ? INT64_MAX : e + 50);
-          break;
-        default:
-          reserve(&p, 10 * a, 10 * b + 10, 0);
-          for (int64_t i = a; i <= b && i < a + 40; i++)
-            release(&p, 10 * i, 10 * i + 4);
-          break;
-      }
+      grid_step(&p, &g, n, 10, 200, 3, true);
     }
-    ASSERT(reserve(&p, -100, 10 * n + 100, 0).changed > 0);
+    ASSERT(reserve(&p, -100, 10 * (n + 300), 0).changed > 0);
+    ASSERT_EQ_I64(ivm_count(p.m), 0);
     ASSERT(t->dir == NULL);
     ASSERT_EQ_I64(counter(p.m, "leaves"), 1);
     ASSERT_EQ_I64(counter(p.m, "bytes"), (int64_t)p.mem.live_bytes);
