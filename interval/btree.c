@@ -65,8 +65,9 @@ static void clear_node(bool leaf, void *x) {
   if (leaf) {
     ((ivm__bt_leaf *)x)->n = 0;
     ((ivm__bt_leaf *)x)->max = 0;
-  } else
+  } else {
     ((ivm__bt_inner *)x)->n = 0;
+  }
 }
 
 /* Moves k entries from src[from..] to dst[to..]; the ranges may overlap. */

@@ -112,13 +112,13 @@ void ivm__bt_dir_tend(ivm__bt *t) {
 
 void ivm__bt_dir_note(const ivm__bt *t, ivm__bt_leaf *l) {
   if (!t->dir || l->n == 0) return;
+  /* From the first bucket starting at or after the leaf's first start to
+   * the bucket of its last end; keys below the directory's base wrap to
+   * buckets past its end. */
   uint64_t first = (uint64_t)l->start[0] - (uint64_t)t->dir_base;
-  uint64_t last = (uint64_t)l->end[l->n - 1] - (uint64_t)t->dir_base;
-  /* The first bucket starting at or after the leaf's first start; keys
-   * below the directory's base wrap to buckets past its end. */
-  uint64_t b =
-      (first >> t->dir_shift) + ((first & ((1ull << t->dir_shift) - 1)) != 0);
-  uint64_t end = last >> t->dir_shift;
+  uint64_t b = ivm__bt_bucket(t, l->start[0]) +
+               ((first & ((1ull << t->dir_shift) - 1)) != 0);
+  uint64_t end = ivm__bt_bucket(t, l->end[l->n - 1]);
   /* A leaf stretched over many buckets leaves the rest to be repaired by
    * the walks that miss them, which keeps this O(1). */
   for (int k = 0; k < DIR_NOTE_MAX && b <= end && b <= t->dir_mask; k++, b++)

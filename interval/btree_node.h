@@ -144,11 +144,11 @@ static inline ivm__bt_leaf *ivm__bt_descend(const ivm__bt *t, int64_t x,
  * into buckets of 2^dir_shift, and bucket b names the leaf that held the
  * bucket's first key when last looked up. That is a hint, never trusted: a
  * leaf qualifies for [s, e] only if one of its spans starts at or before s
- * and another after e, which makes it the leaf a walk from the root would
- * reach for every key in [s, e]. Hints go stale as spans move between
- * leaves, which only costs a walk; they never dangle, because a leaf that
- * leaves the tree is kept (its first start set to INT64_MAX, so that it never
- * qualifies) until the directory is rebuilt without it. */
+ * and its last span ends at or after e, which makes it the leaf a walk from
+ * the root would reach for every key in [s, e]. Hints go stale as spans
+ * move between leaves, which only costs a walk; they never dangle, because
+ * a leaf that leaves the tree is kept (its first start set to INT64_MAX, so
+ * that it never qualifies) until the directory is rebuilt without it. */
 
 /* Called after a mutation that walked: builds, resizes, refills or drops
  * the directory as the tree now needs (btree_dir.c). */
@@ -158,6 +158,11 @@ void ivm__bt_dir_tend(ivm__bt *t);
 void ivm__bt_dir_note(const ivm__bt *t, ivm__bt_leaf *l);
 /* Frees the directory, and the retired leaves it kept. */
 void ivm__bt_dir_fini(ivm__bt *t);
+
+/* The bucket of x, past dir_mask when x lies outside the directory. */
+static inline uint64_t ivm__bt_bucket(const ivm__bt *t, int64_t x) {
+  return ((uint64_t)x - (uint64_t)t->dir_base) >> t->dir_shift;
+}
 
 /* Whether leaf l, named by the directory, holds a span starting at or
  * before x and ends its last span at or after y >= x: then every span of
@@ -173,7 +178,7 @@ static inline bool ivm__bt_qualifies(const ivm__bt_leaf *l, int64_t x,
  * next bucket's leaf is tried too. */
 static inline ivm__bt_leaf *ivm__bt_hinted(const ivm__bt *t, int64_t x,
                                            int64_t y) {
-  uint64_t b = ((uint64_t)x - (uint64_t)t->dir_base) >> t->dir_shift;
+  uint64_t b = ivm__bt_bucket(t, x);
   if (!t->dir || b > t->dir_mask) return NULL;
   ivm__bt_leaf *l = t->dir[b];
   if (!l) return NULL;
@@ -188,7 +193,7 @@ static inline ivm__bt_leaf *ivm__bt_hinted(const ivm__bt *t, int64_t x,
 static inline ivm__bt_leaf *ivm__bt_descend_noting(const ivm__bt *t, int64_t x,
                                                    ivm__bt_path *p) {
   ivm__bt_leaf *l = ivm__bt_descend(t, x, p);
-  uint64_t b = ((uint64_t)x - (uint64_t)t->dir_base) >> t->dir_shift;
+  uint64_t b = ivm__bt_bucket(t, x);
   if (t->dir && b <= t->dir_mask) t->dir[b] = l;
   return l;
 }
