@@ -16,8 +16,9 @@
  *   INT64_MAX, which the searches of btree_node.h rely on;
  * - total and count describe the spans; the spare pools hold nspare_* nodes.
  * Occupancy is kept well above the half-full minimum: a full node first
- * shares with a neighbour and splits only when both are full, and a node
- * below three quarters merges into one or both neighbours when they fit.
+ * shares with a neighbour that has room and splits only when neither has
+ * enough, and a node below three quarters merges into one or both
+ * neighbours when they fit.
  * Failure atomicity: the only operation that may need new nodes is one that
  * adds a span; it stocks one leaf and one inner node per level (a split can
  * climb to the root and add a new one) before it changes anything. */
@@ -39,6 +40,11 @@ static int cap_of(bool leaf) {
 static int min_of(bool leaf) {
   return leaf ? IVM_BT_LEAF_MIN : IVM_BT_INNER_MIN;
 }
+/* A full node shares only with a neighbour that has this much room: sharing
+ * with an almost full one leaves both almost full, and the next insert into
+ * either pays for another share (a walk, two nodes rewritten and
+ * summarized). Splitting instead costs a little occupancy. */
+enum { SHARE_ROOM = 4 };
 /* Below this a node that lost entries tries to merge with its neighbours. */
 static int low_of(bool leaf) { return cap_of(leaf) * 3 / 4; }
 static size_t size_of(bool leaf) {
@@ -327,8 +333,8 @@ static void grow(ivm__bt *t, ivm__bt_path *p) {
 }
 
 /* Inserts e at pos into the node at `level` of the path. A full node first
- * shares with a neighbour that has room (which keeps nodes well filled) and
- * only splits when both neighbours are full; a split inserts the new node
+ * shares with a neighbour that has SHARE_ROOM (which keeps nodes well
+ * filled) and only splits when neither has; a split inserts the new node
  * into the parent the same way. New nodes come from the stocked spares. */
 __attribute__((noinline, cold)) static void insert_entry(ivm__bt *t,
                                                          ivm__bt_path *p,
@@ -349,14 +355,20 @@ __attribute__((noinline, cold)) static void insert_entry(ivm__bt *t,
     }
     ivm__bt_inner *parent = p->node[level - 1];
     int j = p->idx[level - 1];
-    if (j > 0 && node_n(leaf, parent->child[j - 1]) < c) {
+    /* Either neighbour may be read and written below: both are fetched at
+     * once rather than one miss after the other. */
+    if (j > 0) ivm__bt_prefetch(parent->child[j - 1], 0, size_of(leaf));
+    if (j + 1 < parent->n)
+      ivm__bt_prefetch(parent->child[j + 1], 0, size_of(leaf));
+    if (j > 0 && node_n(leaf, parent->child[j - 1]) <= c - SHARE_ROOM) {
       share_left(leaf, x, parent->child[j - 1], pos, &e);
       refresh(t, leaf, parent, j - 1);
       refresh(t, leaf, parent, j);
       update_up_scan(t, p, level - 1);
       return;
     }
-    if (j + 1 < parent->n && node_n(leaf, parent->child[j + 1]) < c) {
+    if (j + 1 < parent->n &&
+        node_n(leaf, parent->child[j + 1]) <= c - SHARE_ROOM) {
       share_right(leaf, x, parent->child[j + 1], pos, &e);
       refresh(t, leaf, parent, j);
       refresh(t, leaf, parent, j + 1);

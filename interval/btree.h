@@ -22,8 +22,8 @@
  * Once the tree has a few leaves, a directory (btree_dir.c) maps buckets of
  * keys to the leaf last seen there: an operation whose hinted leaf provably
  * holds its keys, and which leaves that leaf's first start and maximum as
- * they were, never reads an inner node. It costs 4 to 8 pointers a leaf,
- * about 1 to 2 bytes a span.
+ * they were, never reads an inner node. It costs 2 to 4 pointers a leaf,
+ * about 1 byte a span.
  *
  * Contract. Arguments are those the front door (ivm.c) has validated: start
  * < end with a representable length, and a release never makes the total

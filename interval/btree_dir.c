@@ -1,23 +1,24 @@
 /* btree_dir.c - building and keeping the directory of the span B+-tree
  * (btree_node.h says what it is and why a stale hint is harmless).
  *
- * The directory is sized to the tree: 4 to 8 buckets per leaf, so that a
- * bucket rarely straddles two leaves, which would make some of its keys
- * miss. It is rebuilt from a walk over the leaves, O(buckets + leaves), when
- * the tree has outgrown it or shrunk well below it, when the walks it could
- * not spare since the last build outnumber its buckets (the keys drifted out
- * of the range it covers), and when retired leaves pile up: they can only be
- * freed once no bucket names them. Each trigger takes as many operations as
- * the rebuild costs, so the upkeep is O(1) amortised. Memory for it comes
- * through the owner's allocator like every node; without it, or while the
- * tree is small, every operation walks from the root as before. */
+ * The directory is sized to the tree: 2 to 4 buckets per leaf. A bucket
+ * that two leaves share costs a second look (ivm__bt_hinted), not a walk;
+ * more buckets would cost memory and, on large trees, cache misses, and
+ * saved no measurable time. It is rebuilt from a walk over the leaves,
+ * O(buckets + leaves), when the tree has outgrown it or shrunk well below it,
+ * when the walks it could not spare since the last build outnumber its buckets
+ * (the keys drifted out of the range it covers), and when retired leaves pile
+ * up: they can only be freed once no bucket names them. Each trigger takes as
+ * many operations as the rebuild costs, so the upkeep is O(1) amortised. Memory
+ * for it comes through the owner's allocator like every node; without it, or
+ * while the tree is small, every operation walks from the root as before. */
 #include <string.h>
 
 #include "btree_node.h"
 
 enum {
   DIR_MIN_LEAVES = 8,     /* below this, walks are short enough */
-  DIR_PER_LEAF = 4,       /* buckets per leaf, at least */
+  DIR_PER_LEAF = 2,       /* buckets per leaf, at least */
   DIR_RETIRED_SHARE = 16, /* rebuild when retired leaves exceed 1/16 */
   DIR_NOTE_MAX = 32,      /* buckets a moved leaf updates, at most */
 };
@@ -102,7 +103,7 @@ void ivm__bt_dir_tend(ivm__bt *t) {
     return;
   }
   size_t nb = buckets(t);
-  /* Between 2 and 32 buckets a leaf it stays; a rebuild makes 4 to 8. */
+  /* Between 2 and 32 buckets a leaf it stays; a rebuild makes 2 to 4. */
   if (nb && t->leaves * 2 <= nb && t->leaves * 32 >= nb &&
       t->dir_misses <= nb &&
       t->nspare_leaves <= 1 + t->leaves / DIR_RETIRED_SHARE)
