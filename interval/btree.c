@@ -12,8 +12,9 @@
  *   longest span length below it;
  * - every node but the root is at least half full; a root inner node has at
  *   least two children; all leaves are at the same depth;
- * - unused key slots (start[] of a leaf, key[] of an inner node) hold
- *   INT64_MAX, which the searches of btree_node.h rely on;
+ * - unused slots are invisible to the scans of btree_node.h, which read
+ *   all 32: INT64_MAX in a leaf's start[] and end[] (an empty span) and in
+ *   an inner node's key[], 0 in its max[];
  * - total and count describe the spans; the spare pools hold nspare_* nodes.
  * Occupancy is kept well above the half-full minimum: a full node first
  * shares with a neighbour that has room and splits only when neither has
@@ -54,24 +55,35 @@ static size_t size_of(bool leaf) {
 static int node_n(bool leaf, const void *x) {
   return leaf ? ((const ivm__bt_leaf *)x)->n : ((const ivm__bt_inner *)x)->n;
 }
-/* Sets a node's entry count; slots given up get the INT64_MAX key that
- * searches rely on (see ivm__bt_count_le). */
+/* Marks slots [from, to) of a node unused (see the invariants above). */
+static void clear_slots(bool leaf, void *x, int from, int to) {
+  for (int i = from; i < to; i++) {
+    if (leaf) {
+      ((ivm__bt_leaf *)x)->start[i] = INT64_MAX;
+      ((ivm__bt_leaf *)x)->end[i] = INT64_MAX;
+    } else {
+      ((ivm__bt_inner *)x)->key[i] = INT64_MAX;
+      ((ivm__bt_inner *)x)->max[i] = 0;
+    }
+  }
+}
+
+/* Sets a node's entry count; the slots given up are marked unused. */
 static void set_n(bool leaf, void *x, int n) {
-  int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
   int *count = leaf ? &((ivm__bt_leaf *)x)->n : &((ivm__bt_inner *)x)->n;
-  for (int i = n; i < *count; i++) keys[i] = INT64_MAX;
+  clear_slots(leaf, x, n, *count);
   *count = n;
 }
 
-/* Makes a fresh node empty: no entries, every key slot INT64_MAX (an inner
- * node's extra slot included). */
+/* Makes a fresh node empty: no entries, every slot unused (an inner node's
+ * extra key slot holds INT64_MAX too). */
 static void clear_node(bool leaf, void *x) {
-  int64_t *keys = leaf ? ((ivm__bt_leaf *)x)->start : ((ivm__bt_inner *)x)->key;
-  for (int i = 0; i < cap_of(leaf) + !leaf; i++) keys[i] = INT64_MAX;
+  clear_slots(leaf, x, 0, cap_of(leaf));
   if (leaf) {
     ((ivm__bt_leaf *)x)->n = 0;
     ((ivm__bt_leaf *)x)->max = 0;
   } else {
+    ((ivm__bt_inner *)x)->key[IVM_BT_INNER_CAP] = INT64_MAX;
     ((ivm__bt_inner *)x)->n = 0;
   }
 }

@@ -11,9 +11,10 @@
  * nodes carry no tag and every leaf is at the same depth by construction.
  * Capacities keep a leaf at 8 cache lines of spans and an inner node at 12;
  * every node but the root holds at least half its capacity. The unused slots
- * of start[] and key[] hold INT64_MAX so searches can read all 32 slots
- * without looking at n; key[] has one more slot, always INT64_MAX, so the
- * descent can search the 32 slots key[1..32]. */
+ * of start[], end[] and key[] hold INT64_MAX, and those of max[] hold 0, so
+ * searches and maxima can read all 32 slots without looking at n; key[] has
+ * one more slot, always INT64_MAX, so the descent can search the 32 slots
+ * key[1..32]. */
 #ifndef IVM_BTREE_NODE_H
 #define IVM_BTREE_NODE_H
 
@@ -252,21 +253,32 @@ static inline bool ivm__bt_next_leaf(ivm__bt_path *p) {
   return true;
 }
 
-/* Length of the longest span of a non-empty leaf. */
+/* The maxima below scan all 32 slots, the unused ones counting as 0, four
+ * at a time into four running maxima: no compare waits for the one before
+ * it, and no loop ends at a count that no predictor knows. */
+
+/* Length of the longest span of a leaf, 0 if empty. */
 static inline int64_t ivm__bt_leaf_max(const ivm__bt_leaf *l) {
-  int64_t m = 0;
-  for (int i = 0; i < l->n; i++) {
-    int64_t len = l->end[i] - l->start[i];
-    m = len > m ? len : m;
+  int64_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  for (int i = 0; i < IVM_BT_LEAF_CAP; i += 4) {
+    m0 = ivm__max64(m0, l->end[i] - l->start[i]);
+    m1 = ivm__max64(m1, l->end[i + 1] - l->start[i + 1]);
+    m2 = ivm__max64(m2, l->end[i + 2] - l->start[i + 2]);
+    m3 = ivm__max64(m3, l->end[i + 3] - l->start[i + 3]);
   }
-  return m;
+  return ivm__max64(ivm__max64(m0, m1), ivm__max64(m2, m3));
 }
 
-/* Longest span below a non-empty inner node. */
+/* Longest span below an inner node. */
 static inline int64_t ivm__bt_inner_max(const ivm__bt_inner *in) {
-  int64_t m = 0;
-  for (int i = 0; i < in->n; i++) m = in->max[i] > m ? in->max[i] : m;
-  return m;
+  int64_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  for (int i = 0; i < IVM_BT_INNER_CAP; i += 4) {
+    m0 = ivm__max64(m0, in->max[i]);
+    m1 = ivm__max64(m1, in->max[i + 1]);
+    m2 = ivm__max64(m2, in->max[i + 2]);
+    m3 = ivm__max64(m3, in->max[i + 3]);
+  }
+  return ivm__max64(ivm__max64(m0, m1), ivm__max64(m2, m3));
 }
 
 #endif /* IVM_BTREE_NODE_H */

@@ -606,7 +606,7 @@ TEST(btree_check_detects_damage) {
   ivm owner = {.ops = &ivm__boundary_ops, .alloc = ivm__libc_alloc};
   char why[256];
   static ivm__bt_leaf fake;
-  for (int damage = 0; damage < 10; damage++) {
+  for (int damage = 0; damage < 12; damage++) {
     test_context("damage=%d", damage);
     ivm__bt t;
     int64_t changed;
@@ -659,6 +659,17 @@ TEST(btree_check_detects_damage) {
         fake = *leaf;
         t.dir[t.dir_mask / 2] = &fake;
         want = "directory bucket";
+        break;
+      case 9:
+        /* the end of an unused slot, which the leaf's maximum reads */
+        ASSERT(leaf->n < IVM_BT_LEAF_CAP);
+        leaf->end[leaf->n] = 7;
+        want = "unused slot";
+        break;
+      case 10:
+        ASSERT(mid->n < IVM_BT_INNER_CAP);
+        mid->max[mid->n] = 7;
+        want = "unused max slot";
         break;
       default:
         for (int i = 3; i < leaf->n; i++) leaf->start[i] = INT64_MAX;
