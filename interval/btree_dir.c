@@ -3,8 +3,8 @@
  *
  * The directory is sized to the tree: 2 to 4 buckets per leaf. A bucket
  * that two leaves share costs a second look (ivm__bt_hinted), not a walk;
- * more buckets would cost memory and, on large trees, cache misses, and
- * saved no measurable time. It is rebuilt from a walk over the leaves,
+ * twice the buckets would make that rarer, but cost the memory that keeps
+ * the tree under 24 bytes a span. It is rebuilt from a walk over the leaves,
  * O(buckets + leaves), when the tree has outgrown it or shrunk well below it,
  * when the walks it could not spare since the last build outnumber its buckets
  * (the keys drifted out of the range it covers), and when retired leaves pile
@@ -45,7 +45,7 @@ static void drop(ivm__bt *t) {
   free_retired(t);
 }
 
-/* Points every bucket of dir[0..nb) at the leaf holding its first key,
+/* Points every bucket of dir[0..nb) at the leaf holding its middle key,
  * over the range from the first start to the last end. */
 static void fill(ivm__bt *t, ivm__bt_leaf **dir, size_t nb) {
   ivm__bt_path p;
@@ -56,12 +56,14 @@ static void fill(ivm__bt *t, ivm__bt_leaf **dir, size_t nb) {
   uint64_t range = (uint64_t)last.end - (uint64_t)first.start;
   int shift = 0;
   while ((range >> shift) >= nb) shift++;
+  t->dir_base = first.start;
+  t->dir_shift = shift;
   int64_t next;
   bool more = ivm__bt_next_start(&p, &next);
   for (size_t b = 0; b < nb; b++) {
     /* Buckets past the last end keep the last leaf. */
     if (b <= range >> shift) {
-      int64_t key = (int64_t)((uint64_t)first.start + ((uint64_t)b << shift));
+      int64_t key = ivm__bt_bucket_mid(t, b);
       while (more && next <= key) {
         ivm__bt_next_leaf(&p);
         l = ivm__bt_path_leaf(&p);
@@ -72,8 +74,6 @@ static void fill(ivm__bt *t, ivm__bt_leaf **dir, size_t nb) {
   }
   t->dir = dir;
   t->dir_mask = nb - 1;
-  t->dir_base = first.start;
-  t->dir_shift = shift;
   t->dir_misses = 0;
 }
 
@@ -113,13 +113,17 @@ void ivm__bt_dir_tend(ivm__bt *t) {
 
 void ivm__bt_dir_note(const ivm__bt *t, ivm__bt_leaf *l) {
   if (!t->dir || l->n == 0) return;
-  /* From the first bucket starting at or after the leaf's first start to
-   * the bucket of its last end; keys below the directory's base wrap to
-   * buckets past its end. */
+  /* The buckets whose middle lies from the leaf's first start to its last
+   * end: counted on a grid shifted by half a bucket, where a bucket starts
+   * at its middle. Keys below the directory's base wrap to buckets past its
+   * end. */
+  uint64_t half = ivm__bt_half_bucket(t), width = (uint64_t)1 << t->dir_shift;
   uint64_t first = (uint64_t)l->start[0] - (uint64_t)t->dir_base;
-  uint64_t b = ivm__bt_bucket(t, l->start[0]) +
-               ((first & ((1ull << t->dir_shift) - 1)) != 0);
-  uint64_t end = ivm__bt_bucket(t, l->end[l->n - 1]);
+  uint64_t last = (uint64_t)l->end[l->n - 1] - (uint64_t)t->dir_base;
+  if (last < half) return; /* ends before the first middle */
+  first = first <= half ? 0 : first - half;
+  uint64_t b = (first >> t->dir_shift) + ((first & (width - 1)) != 0);
+  uint64_t end = (last - half) >> t->dir_shift;
   /* A leaf stretched over many buckets leaves the rest to be repaired by
    * the walks that miss them, which keeps this O(1). */
   for (int k = 0; k < DIR_NOTE_MAX && b <= end && b <= t->dir_mask; k++, b++)

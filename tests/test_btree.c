@@ -564,6 +564,18 @@ TEST(btree_directory_follows_the_keys) {
       pair_compare_deep(&p);
       ASSERT(t->dir != NULL);
       ASSERT(t->dir_base >= base && t->dir_base < base + 30000);
+      /* A rebuild points every bucket at the leaf holding its middle key. */
+      t->dir_misses = (size_t)t->dir_mask + 2;
+      ivm__bt_dir_tend(t);
+      ivm_span last;
+      ASSERT(ivm__bt_last(t, &last));
+      uint64_t range = (uint64_t)last.end - (uint64_t)t->dir_base;
+      for (uint64_t b = 0; b <= t->dir_mask; b++) {
+        if ((b << t->dir_shift) + ivm__bt_half_bucket(t) > range) break;
+        ivm__bt_path path;
+        ASSERT(t->dir[b] ==
+               ivm__bt_descend(t, ivm__bt_bucket_mid(t, b), &path));
+      }
       reserve(&p, base, base + 30000, 0);
     }
     pair_close(&p);
