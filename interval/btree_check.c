@@ -4,9 +4,9 @@
  * themselves: spans sorted, disjoint and non-touching inside and across
  * leaves, each separator key and maximum from the child it describes, node
  * occupancy, the padding of unused slots, total, count, node counts, the
- * spare pools and the directory's hints. Leaf depth is
- * uniform by construction (a node's kind follows from its level); the node
- * counts catch a subtree cut short or grafted twice. */
+ * spare pools and the directory's hints. Leaf depth is uniform by
+ * construction (a node's kind follows from its level); the node counts
+ * catch a subtree cut short or grafted twice. */
 #include "btree_node.h"
 
 struct audit {
@@ -27,10 +27,9 @@ static int audit_leaf(struct audit *a, const ivm__bt_leaf *l, bool root,
                      root ? "root " : "", l->n);
   for (int i = l->n; i < IVM_BT_LEAF_CAP; i++)
     if (l->start[i] != INT64_MAX || l->end[i] != INT64_MAX)
-      return ivm__fail(a->why, a->why_len,
-                       "unused slot %d of a leaf of %d "
-                       "spans holds [%lld,%lld)",
-                       i, l->n, (long long)l->start[i], (long long)l->end[i]);
+      return ivm__fail(a->why, a->why_len, "unused slot %d of a leaf of %d "
+                       "spans holds [%lld,%lld)", i, l->n,
+                       (long long)l->start[i], (long long)l->end[i]);
   *max = 0;
   for (int i = 0; i < l->n; i++) {
     int64_t s = l->start[i], e = l->end[i], len;
@@ -78,10 +77,9 @@ static int audit_node(struct audit *a, const void *x, int level, int64_t *key,
                        (long long)in->key[i]);
   for (int i = in->n; i < IVM_BT_INNER_CAP; i++)
     if (in->max[i] != 0)
-      return ivm__fail(a->why, a->why_len,
-                       "unused max slot %d of an inner "
-                       "node at level %d holds %lld",
-                       i, level, (long long)in->max[i]);
+      return ivm__fail(a->why, a->why_len, "unused max slot %d of an inner "
+                       "node at level %d holds %lld", i, level,
+                       (long long)in->max[i]);
   *max = 0;
   for (int i = 0; i < in->n; i++) {
     int64_t k, m;
